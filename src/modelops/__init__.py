@@ -1,0 +1,1 @@
+"""modelops: a credit-risk model lifecycle run from git."""

@@ -1,0 +1,178 @@
+"""The `modelops` command line: one command per pipeline stage, called by dvc.yaml.
+
+Heavy libraries are imported inside the commands so that `modelops --help` stays fast.
+Exit codes: 0 success, 1 a check failed, 2 bad usage, configuration or input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from modelops.errors import ModelopsError
+
+app = typer.Typer(
+    help="Credit-risk model lifecycle: ingest, split, train, evaluate and summarise.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ParamsFile = Annotated[Path, typer.Option("--params", help="The params file to read.")]
+DEFAULT_PARAMS = Path("params.yaml")
+
+
+@app.command()
+def ingest(
+    output: Annotated[Path, typer.Option(help="Where to write the raw table.")] = Path(
+        "data/raw/applications.parquet"
+    ),
+    params_file: ParamsFile = DEFAULT_PARAMS,
+) -> None:
+    """Read every source in ingest.sources and write them, tagged by source, as one table."""
+    from modelops import params
+    from modelops.files import write_table
+    from modelops.ingest import ingest as ingest_sources
+
+    raw = params.read_params(params_file)
+    data = params.data_params(raw)
+    table = ingest_sources(params.sources(raw), data.source_column)
+    write_table(table, output)
+    counts = table[data.source_column].value_counts(sort=False)
+    per_source = ", ".join(f"{name} {n}" for name, n in counts.items())
+    typer.echo(f"ingest: {len(table)} rows ({per_source}) -> {output}")
+
+
+@app.command()
+def split(
+    input: Annotated[Path, typer.Option(help="The table to split.")] = Path(
+        "data/raw/applications.parquet"
+    ),
+    train_output: Annotated[Path, typer.Option(help="Where to write the train set.")] = Path(
+        "data/processed/train.parquet"
+    ),
+    test_output: Annotated[Path, typer.Option(help="Where to write the test set.")] = Path(
+        "data/processed/test.parquet"
+    ),
+    params_file: ParamsFile = DEFAULT_PARAMS,
+) -> None:
+    """Split into train and test sets, stratified on the target (split.*)."""
+    from modelops import params
+    from modelops.files import read_table, write_table
+    from modelops.split import split_dataset
+
+    raw = params.read_params(params_file)
+    settings = params.split_params(raw)
+    train, test = split_dataset(
+        read_table(input), params.data_params(raw).target, settings.test_size, settings.seed
+    )
+    write_table(train, train_output)
+    write_table(test, test_output)
+    typer.echo(f"split: {len(train)} train, {len(test)} test (seed {settings.seed})")
+
+
+@app.command()
+def train(
+    train_set: Annotated[Path, typer.Option("--train", help="The training set.")] = Path(
+        "data/processed/train.parquet"
+    ),
+    model_output: Annotated[Path, typer.Option("--model", help="Where to save the model.")] = Path(
+        "models/model.skops"
+    ),
+    report: Annotated[Path, typer.Option(help="Where to write training facts.")] = Path(
+        "reports/training.json"
+    ),
+    params_file: ParamsFile = DEFAULT_PARAMS,
+) -> None:
+    """Fit the pipeline chosen by train.model; choose the threshold on out-of-fold predictions."""
+    from modelops import params
+    from modelops.files import read_table, write_json
+    from modelops.model import save_model
+    from modelops.train import train_model
+
+    raw = params.read_params(params_file)
+    settings = params.train_params(raw)
+    table = read_table(train_set)
+    trained = train_model(
+        table, params.data_params(raw), settings, params.business_params(raw)
+    )
+    save_model(trained.classifier, model_output)
+    write_json(
+        {
+            "model": settings.model,
+            "n_train": len(table),
+            "threshold": trained.threshold,
+            "out_of_fold_roc_auc": trained.out_of_fold_roc_auc,
+        },
+        report,
+    )
+    typer.echo(
+        f"train: {settings.model}, threshold {trained.threshold:.3f}, "
+        f"out-of-fold ROC AUC {trained.out_of_fold_roc_auc:.3f} -> {model_output}"
+    )
+
+
+@app.command()
+def evaluate(
+    model_file: Annotated[Path, typer.Option("--model", help="The model to evaluate.")] = Path(
+        "models/model.skops"
+    ),
+    test_set: Annotated[Path, typer.Option("--test", help="The test set.")] = Path(
+        "data/processed/test.parquet"
+    ),
+    reports: Annotated[Path, typer.Option(help="The reports folder.")] = Path("reports"),
+    params_file: ParamsFile = DEFAULT_PARAMS,
+) -> None:
+    """Write metrics, business value, segment metrics, feature importance and plots."""
+    from modelops import params
+    from modelops.evaluate import clean_for_json, evaluate_model
+    from modelops.files import read_table, write_json
+    from modelops.model import load_model
+    from modelops.plots import log_evaluation_plots
+
+    raw = params.read_params(params_file)
+    result = evaluate_model(
+        load_model(model_file),
+        read_table(test_set),
+        params.data_params(raw),
+        params.business_params(raw),
+        params.evaluate_params(raw),
+    )
+    write_json(clean_for_json(result["metrics"]), reports / "metrics.json")
+    write_json(clean_for_json(result["segments"]), reports / "segments.json")
+    write_json(clean_for_json(result["importance"]), reports / "importance.json")
+    log_evaluation_plots(
+        reports / "live",
+        result["is_bad"],
+        result["p_bad"],
+        result["actual"],
+        result["predicted"],
+        result["importance"],
+    )
+    m = result["metrics"]
+    typer.echo(f"evaluate: ROC AUC {m['roc_auc']:.3f} on {m['n_test']} -> {reports}/metrics.json")
+
+
+@app.command()
+def summary(
+    metrics_file: Annotated[Path, typer.Option("--metrics", help="The metrics to show.")] = Path(
+        "reports/metrics.json"
+    ),
+) -> None:
+    """Print the main metrics, the threshold and the business value against both baselines."""
+    from modelops.files import read_json
+    from modelops.summary import format_summary
+
+    typer.echo(format_summary(read_json(metrics_file), metrics_file.parent))
+
+
+def main() -> None:
+    """Entry point: expected failures become one line on stderr and their exit code."""
+    try:
+        app()
+    except ModelopsError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(err.exit_code)

@@ -1,0 +1,190 @@
+"""Measure a fitted model on held-out data: overall, per segment and per feature."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from modelops.business import business_report
+from modelops.errors import ConfigError
+from modelops.params import BusinessParams
+
+MISSING_SEGMENT = "missing"
+
+
+def classification_metrics(is_bad, p_bad, predicted_bad) -> dict[str, float]:
+    """Ranking, decision and probability-quality metrics, with default as the positive class."""
+    from sklearn import metrics
+
+    is_bad = np.asarray(is_bad, dtype=bool)
+    predicted_bad = np.asarray(predicted_bad, dtype=bool)
+    p_bad = np.asarray(p_bad, dtype=float)
+    return {
+        "roc_auc": float(metrics.roc_auc_score(is_bad, p_bad)),
+        "average_precision": float(metrics.average_precision_score(is_bad, p_bad)),
+        "f1": float(metrics.f1_score(is_bad, predicted_bad, zero_division=0)),
+        "precision": float(metrics.precision_score(is_bad, predicted_bad, zero_division=0)),
+        "recall": float(metrics.recall_score(is_bad, predicted_bad, zero_division=0)),
+        "accuracy": float(metrics.accuracy_score(is_bad, predicted_bad)),
+        "brier": float(metrics.brier_score_loss(is_bad, p_bad)),
+        "log_loss": float(metrics.log_loss(is_bad, p_bad, labels=[False, True])),
+    }
+
+
+def segment_labels(values: pd.Series, edges: tuple[float, ...] | None) -> pd.Series:
+    """Label each row with its segment: a band like '[25, 35)' for numbers, else the value."""
+    if edges is None:
+        labels = values.astype("string")
+    else:
+        bands = [f"[{_num(lo)}, {_num(hi)})" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        labels = pd.cut(values, bins=list(edges), labels=bands, right=False).astype("string")
+        outside = values.notna() & labels.isna()
+        labels = labels.mask(outside, "outside edges")
+    return labels.fillna(MISSING_SEGMENT)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def segment_metrics(
+    segments: pd.Series,
+    is_bad,
+    p_bad,
+    predicted_bad,
+    amount,
+    business: BusinessParams,
+) -> dict[str, dict[str, float | int | None]]:
+    """Size, default rate, ROC AUC, recall, approval rate and business value per segment.
+
+    ROC AUC is None in a segment holding only one class, where it is undefined.
+    """
+    from sklearn.metrics import recall_score, roc_auc_score
+
+    frame = pd.DataFrame(
+        {
+            "segment": segments.to_numpy(),
+            "is_bad": np.asarray(is_bad, dtype=bool),
+            "p_bad": np.asarray(p_bad, dtype=float),
+            "predicted_bad": np.asarray(predicted_bad, dtype=bool),
+            "amount": np.asarray(amount, dtype=float),
+        }
+    )
+    result: dict[str, dict[str, float | int | None]] = {}
+    for segment, rows in frame.groupby("segment", sort=True):
+        both_classes = rows["is_bad"].nunique() == 2
+        value = business_report(
+            rows["is_bad"],
+            ~rows["predicted_bad"],
+            rows["amount"],
+            business.margin,
+            business.loss_given_default,
+        )
+        result[str(segment)] = {
+            "n": len(rows),
+            "bad_rate": float(rows["is_bad"].mean()),
+            "roc_auc": float(roc_auc_score(rows["is_bad"], rows["p_bad"])) if both_classes else None,
+            "recall": (
+                float(recall_score(rows["is_bad"], rows["predicted_bad"], zero_division=0))
+                if rows["is_bad"].any()
+                else None
+            ),
+            "approval_rate": value.approval_rate,
+            "value_per_application": value.model,
+        }
+    return result
+
+
+def feature_importance(model, X: pd.DataFrame, y: pd.Series, repeats: int, seed: int):
+    """Permutation importance on held-out data: the drop in ROC AUC when a column is shuffled.
+
+    Returned most important first, as records a bar chart can plot directly.
+    """
+    from sklearn.inspection import permutation_importance
+
+    result = permutation_importance(
+        model, X, y, scoring="roc_auc", n_repeats=repeats, random_state=seed
+    )
+    records = [
+        {"feature": name, "importance": float(mean), "std": float(std)}
+        for name, mean, std in zip(
+            X.columns, result.importances_mean, result.importances_std, strict=True
+        )
+    ]
+    return sorted(records, key=lambda r: (-r["importance"], r["feature"]))
+
+
+def clean_for_json(value):
+    """NaN and infinity are not JSON: report them as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: clean_for_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_for_json(v) for v in value]
+    return value
+
+
+def evaluate_model(model, test: pd.DataFrame, data, business: BusinessParams, params) -> dict:
+    """Everything the evaluate stage reports about a model on the test set.
+
+    Returns metrics (with threshold and business value), segments and feature importance,
+    plus the arrays the plots are drawn from.
+    """
+    from modelops.model import check_features
+    from modelops.train import p_bad_of
+
+    check_features(test, data, "the test set", extra=(business.amount_column, *params.segments))
+    X = test[list(data.features)]
+    is_bad = (test[data.target] == data.positive_class).to_numpy()
+    p_bad = p_bad_of(model, X, data.positive_class)
+    predicted = model.predict(X)
+    predicted_bad = predicted == data.positive_class
+    amount = test[business.amount_column]
+
+    value = business_report(
+        is_bad, ~predicted_bad, amount, business.margin, business.loss_given_default
+    )
+    metrics = {
+        **classification_metrics(is_bad, p_bad, predicted_bad),
+        "threshold": float(model.threshold),
+        "n_test": len(test),
+        "bad_rate": float(is_bad.mean()),
+        "business": value.as_dict(),
+    }
+    segments = {
+        column: segment_metrics(
+            segment_labels(test[column], _edges_for(test[column], params)),
+            is_bad,
+            p_bad,
+            predicted_bad,
+            amount,
+            business,
+        )
+        for column in params.segments
+    }
+    importance = feature_importance(
+        model, X, test[data.target], params.permutation_repeats, params.seed
+    )
+    return {
+        "metrics": metrics,
+        "segments": segments,
+        "importance": importance,
+        "is_bad": is_bad,
+        "p_bad": p_bad,
+        "actual": test[data.target].to_numpy(),
+        "predicted": np.asarray(predicted),
+    }
+
+
+def _edges_for(values: pd.Series, params) -> tuple[float, ...] | None:
+    """Band edges for a numeric segment column; one segment per value otherwise."""
+    edges = params.segment_edges.get(values.name)
+    if edges is None and pd.api.types.is_numeric_dtype(values):
+        raise ConfigError(
+            f"params.yaml: segment column '{values.name}' is numeric; "
+            f"give its bands in 'evaluate.segment_edges.{values.name}'"
+        )
+    return edges

@@ -1,0 +1,61 @@
+"""Extract applications from every configured source into one raw table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from modelops.errors import InputError
+from modelops.params import Source
+
+
+def read_source(source: Source) -> pd.DataFrame:
+    """Read one source as it is; a missing file or failing query is an InputError."""
+    if source.kind == "sql":
+        return _read_sql(source)
+    path = Path(source.path or "")
+    if not path.is_file():
+        raise InputError(f"source '{source.name}': file {path} not found")
+    try:
+        if source.kind == "csv":
+            return pd.read_csv(path)
+        return pd.read_parquet(path)
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        raise InputError(f"source '{source.name}': cannot read {path} as {source.kind}: {err}") from None
+
+
+def _read_sql(source: Source) -> pd.DataFrame:
+    import sqlalchemy
+
+    try:
+        engine = sqlalchemy.create_engine(source.url)
+    except (sqlalchemy.exc.ArgumentError, ImportError) as err:
+        raise InputError(f"source '{source.name}': bad SQLAlchemy URL {source.url!r}: {err}") from None
+    # SQLite would silently create an empty database for a path that does not exist.
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and not Path(database).is_file():
+        raise InputError(f"source '{source.name}': SQLite file {database} not found")
+    try:
+        with engine.connect() as connection:
+            return pd.read_sql_query(sqlalchemy.text(source.query), connection)
+    except sqlalchemy.exc.SQLAlchemyError as err:
+        reason = str(err).splitlines()[0]
+        raise InputError(f"source '{source.name}': query failed: {reason}") from None
+    finally:
+        engine.dispose()
+
+
+def combine_sources(frames: dict[str, pd.DataFrame], source_column: str) -> pd.DataFrame:
+    """Stack the sources' rows, each tagged with the name of the source it came from."""
+    tagged = []
+    for name, frame in frames.items():
+        if source_column in frame.columns:
+            raise InputError(f"source '{name}': already has a column named '{source_column}'")
+        tagged.append(frame.assign(**{source_column: name}))
+    return pd.concat(tagged, ignore_index=True, sort=False)
+
+
+def ingest(sources: tuple[Source, ...], source_column: str) -> pd.DataFrame:
+    """Read every source and combine them into the raw table."""
+    return combine_sources({s.name: read_source(s) for s in sources}, source_column)
