@@ -7,6 +7,7 @@ It is stored with skops and loaded with an explicit list of trusted types, never
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,24 +16,12 @@ from modelops.errors import ConfigError, InputError
 from modelops.files import write_bytes
 from modelops.params import DataParams, TrainParams
 
-# Types a stored model may contain beyond what skops trusts by default. A model file holding
-# anything else is refused at load time.
+# Types a stored model may contain beyond the scikit-learn classes skops trusts by default:
+# exactly what the three supported estimators need. A file holding anything else is refused.
 TRUSTED_TYPES = [
     "numpy.dtype",
-    "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.ensemble._forest.RandomForestClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn.impute._base.SimpleImputer",
-    "sklearn.impute._base.MissingIndicator",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.model_selection._classification_threshold.FixedThresholdClassifier",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._data.StandardScaler",
-    "sklearn.preprocessing._encoders.OneHotEncoder",
-    "sklearn.tree._classes.DecisionTreeClassifier",
     "sklearn.tree._tree.Tree",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
 ]
 
 
@@ -106,19 +95,54 @@ def check_features(df, data: DataParams, where: str, extra: tuple[str, ...] = ()
 def save_model(model, path: str | Path) -> None:
     """Write the model with skops, byte-for-byte the same for the same fitted model.
 
-    skops stamps zip entries with the current time; fixing it keeps the DVC hash stable
-    across identical retrains, so "same model" can be told from the hash.
+    The DVC hash then tells a retrained-but-identical model from a new one.
     """
     import skops.io
 
-    source = zipfile.ZipFile(io.BytesIO(skops.io.dumps(model)))
+    write_bytes(_stable_archive(skops.io.dumps(model)), path)
+
+
+def _stable_archive(archive: bytes) -> bytes:
+    """Rewrite a skops archive without what varies between identical models.
+
+    skops names arrays and shared objects after their memory address (id()) and stamps
+    zip entries with the current time: both are replaced by numbers in order of appearance
+    and a fixed date.
+    """
+    source = zipfile.ZipFile(io.BytesIO(archive))
+    schema = json.loads(source.read("schema.json"))
+    renamed: dict[str, str] = {}
+
+    def number(old_id: str) -> str:
+        return renamed.setdefault(old_id, str(len(renamed)))
+
+    def renumber(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                renumber(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "__id__":
+                    node[key] = int(number(str(value)))
+                elif key == "file":
+                    stem, _, suffix = value.partition(".")
+                    node[key] = f"{number(stem)}.{suffix}"
+                else:
+                    renumber(value)
+
+    renumber(schema)
+    entries = {"schema.json": json.dumps(schema, indent=2).encode()}
+    for name in source.namelist():
+        if name != "schema.json":
+            stem, _, suffix = name.partition(".")
+            entries[f"{renamed[stem]}.{suffix}"] = source.read(name)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in sorted(source.infolist(), key=lambda i: i.filename):
-            stable = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            stable.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(stable, source.read(info))
-    write_bytes(buffer.getvalue(), path)
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, entries[name])
+    return buffer.getvalue()
 
 
 def load_model(path: str | Path):
