@@ -1,0 +1,44 @@
+# modelops: `make run` trains and evaluates on the bundled data; `make test` runs every test.
+# Both create .venv on first use, with only Python 3.11 and git on the machine.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# DVC, GTO and dvclive send usage data unless told not to.
+export DO_NOT_TRACK := 1
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+$(BIN)/modelops: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.dev: $(BIN)/modelops
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+run: $(BIN)/modelops ## Create .venv, install, run the pipeline (dvc repro) and print the result
+	$(BIN)/dvc repro
+	@echo
+	@$(BIN)/modelops summary
+
+test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## Remove .venv and caches (pipeline outputs stay: dvc checkout restores them)
+	rm -rf $(VENV) .pytest_cache .ruff_cache src/*.egg-info
