@@ -1,5 +1,5 @@
-"""Measure the pipeline: `modelops --help`, a full `dvc repro` from an empty cache, a no-op repro, the same work
-as plain in-process calls, and peak memory. Prints figures; asserts nothing.
+"""Measure the pipeline: `modelops --help`, a full `dvc repro` from an empty cache, a no-op
+repro, the same work as plain in-process calls, and peak memory. Prints figures only.
 
 Run from the project root with the venv active:  python benchmarks/pipeline.py
 It clones the committed project into a temporary folder, so commit what you want measured.

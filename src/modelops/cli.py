@@ -96,9 +96,7 @@ def train(
     raw = params.read_params(params_file)
     settings = params.train_params(raw)
     table = read_table(train_set)
-    trained = train_model(
-        table, params.data_params(raw), settings, params.business_params(raw)
-    )
+    trained = train_model(table, params.data_params(raw), settings, params.business_params(raw))
     save_model(trained.classifier, model_output)
     write_json(
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -38,7 +39,7 @@ def segment_labels(values: pd.Series, edges: tuple[float, ...] | None) -> pd.Ser
     if edges is None:
         labels = values.astype("string")
     else:
-        bands = [f"[{_num(lo)}, {_num(hi)})" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        bands = [f"[{_num(lo)}, {_num(hi)})" for lo, hi in itertools.pairwise(edges)]
         labels = pd.cut(values, bins=list(edges), labels=bands, right=False).astype("string")
         outside = values.notna() & labels.isna()
         labels = labels.mask(outside, "outside edges")
@@ -75,6 +76,7 @@ def segment_metrics(
     result: dict[str, dict[str, float | int | None]] = {}
     for segment, rows in frame.groupby("segment", sort=True):
         both_classes = rows["is_bad"].nunique() == 2
+        roc_auc = roc_auc_score(rows["is_bad"], rows["p_bad"]) if both_classes else None
         value = business_report(
             rows["is_bad"],
             ~rows["predicted_bad"],
@@ -85,7 +87,7 @@ def segment_metrics(
         result[str(segment)] = {
             "n": len(rows),
             "bad_rate": float(rows["is_bad"].mean()),
-            "roc_auc": float(roc_auc_score(rows["is_bad"], rows["p_bad"])) if both_classes else None,
+            "roc_auc": None if roc_auc is None else float(roc_auc),
             "recall": (
                 float(recall_score(rows["is_bad"], rows["predicted_bad"], zero_division=0))
                 if rows["is_bad"].any()

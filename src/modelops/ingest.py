@@ -22,7 +22,9 @@ def read_source(source: Source) -> pd.DataFrame:
             return pd.read_csv(path)
         return pd.read_parquet(path)
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise InputError(f"source '{source.name}': cannot read {path} as {source.kind}: {err}") from None
+        raise InputError(
+            f"source '{source.name}': cannot read {path} as {source.kind}: {err}"
+        ) from None
 
 
 def _read_sql(source: Source) -> pd.DataFrame:
@@ -31,7 +33,9 @@ def _read_sql(source: Source) -> pd.DataFrame:
     try:
         engine = sqlalchemy.create_engine(source.url)
     except (sqlalchemy.exc.ArgumentError, ImportError) as err:
-        raise InputError(f"source '{source.name}': bad SQLAlchemy URL {source.url!r}: {err}") from None
+        raise InputError(
+            f"source '{source.name}': bad SQLAlchemy URL {source.url!r}: {err}"
+        ) from None
     # SQLite would silently create an empty database for a path that does not exist.
     database = engine.url.database
     if engine.url.get_backend_name() == "sqlite" and database and not Path(database).is_file():

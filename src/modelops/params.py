@@ -105,7 +105,9 @@ def _get(section: dict[str, Any], prefix: str, key: str, kind: type | tuple[type
     value = section[key]
     # bool is an int in Python; a flag where a number belongs is a mistake.
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise ConfigError(f"params.yaml: '{prefix}.{key}' must be {_kind_name(kind)}, got {value!r}")
+        raise ConfigError(
+            f"params.yaml: '{prefix}.{key}' must be {_kind_name(kind)}, got {value!r}"
+        )
     return value
 
 
@@ -145,7 +147,8 @@ def sources(raw: dict[str, Any]) -> tuple[Source, ...]:
         kind = _get(entry, prefix, "kind", str)
         if kind not in SOURCE_KINDS:
             raise ConfigError(
-                f"params.yaml: '{prefix}.kind' is {kind!r}; expected one of {', '.join(SOURCE_KINDS)}"
+                f"params.yaml: '{prefix}.kind' is {kind!r}; "
+                f"expected one of {', '.join(SOURCE_KINDS)}"
             )
         if kind == "sql":
             source = Source(
@@ -156,7 +159,9 @@ def sources(raw: dict[str, Any]) -> tuple[Source, ...]:
             )
         else:
             source = Source(
-                name=_get(entry, prefix, "name", str), kind=kind, path=_get(entry, prefix, "path", str)
+                name=_get(entry, prefix, "name", str),
+                kind=kind,
+                path=_get(entry, prefix, "path", str),
             )
         result.append(source)
     names = [s.name for s in result]
@@ -169,7 +174,9 @@ def split_params(raw: dict[str, Any]) -> SplitParams:
     s = _section(raw, "split")
     test_size = _get(s, "split", "test_size", (int, float))
     if not 0 < test_size < 1:
-        raise ConfigError(f"params.yaml: 'split.test_size' must be between 0 and 1, got {test_size}")
+        raise ConfigError(
+            f"params.yaml: 'split.test_size' must be between 0 and 1, got {test_size}"
+        )
     return SplitParams(test_size=float(test_size), seed=_get(s, "split", "seed", int))
 
 

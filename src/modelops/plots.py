@@ -24,9 +24,8 @@ def log_evaluation_plots(
 
     # dvc.yaml declares these plots itself; dvclive must not edit it or save experiments.
     with Live(dir=str(live_dir), dvcyaml=None, save_dvc_exp=False, report=None) as live:
-        live.log_sklearn_plot("roc", is_bad.astype(int), p_bad, name="roc")
-        live.log_sklearn_plot("precision_recall", is_bad.astype(int), p_bad, name="precision_recall")
-        live.log_sklearn_plot("calibration", is_bad.astype(int), p_bad, name="calibration")
+        for kind in ("roc", "precision_recall", "calibration"):
+            live.log_sklearn_plot(kind, is_bad.astype(int), p_bad, name=kind)
         live.log_sklearn_plot("confusion_matrix", actual, predicted, name="confusion_matrix")
 
         fig, ax = plt.subplots(figsize=(6, 0.35 * len(importance) + 1.2))

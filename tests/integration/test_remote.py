@@ -1,4 +1,4 @@
-"""`dvc push` to the default local remote, then `dvc pull` into a fresh clone, restores everything."""
+"""`dvc push` to the default local remote, then `dvc pull` into a fresh clone, restores all."""
 
 from __future__ import annotations
 

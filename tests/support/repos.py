@@ -29,7 +29,9 @@ def run(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProces
     """Run a command in cwd; on an unexpected exit code, fail with its output."""
     result = subprocess.run(args, cwd=cwd, env=tool_env(), capture_output=True, text=True)
     if check and result.returncode != 0:
-        pytest.fail(f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+        pytest.fail(
+            f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
