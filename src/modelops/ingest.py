@@ -43,7 +43,8 @@ def _read_sql(source: Source) -> pd.DataFrame:
     try:
         with engine.connect() as connection:
             return pd.read_sql_query(sqlalchemy.text(source.query), connection)
-    except sqlalchemy.exc.SQLAlchemyError as err:
+    # pandas wraps driver errors in its own DatabaseError.
+    except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError) as err:
         reason = str(err).splitlines()[0]
         raise InputError(f"source '{source.name}': query failed: {reason}") from None
     finally:

@@ -1,0 +1,70 @@
+"""Protects ingest: csv, parquet and SQL sources are read and stacked, each row tagged by source."""
+
+import sqlite3
+
+import pytest
+
+from modelops.errors import InputError
+from modelops.ingest import ingest, read_source
+from modelops.params import Source
+
+
+@pytest.fixture
+def sources(sample, tmp_path) -> dict[str, Source]:
+    """Rows 0-99 as CSV, 100-149 as Parquet and 150-179 in a SQLite table."""
+    sample.iloc[:100].to_csv(tmp_path / "a.csv", index=False)
+    sample.iloc[100:150].to_parquet(tmp_path / "b.parquet", index=False)
+    with sqlite3.connect(tmp_path / "c.db") as connection:
+        sample.iloc[150:180].to_sql("applications", connection, index=False)
+    connection.close()
+    return {
+        "csv": Source("office", "csv", path=str(tmp_path / "a.csv")),
+        "parquet": Source("branch", "parquet", path=str(tmp_path / "b.parquet")),
+        "sql": Source(
+            "core", "sql", url=f"sqlite:///{tmp_path / 'c.db'}", query="SELECT * FROM applications"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows"), [("csv", (0, 100)), ("parquet", (100, 150)), ("sql", (150, 180))]
+)
+def test_each_kind_of_source_is_read_as_it_is(sources, sample, kind, rows):
+    table = read_source(sources[kind])
+    expected = sample.iloc[slice(*rows)]
+    assert list(table.columns) == list(sample.columns)
+    assert table["applicant_id"].tolist() == expected["applicant_id"].tolist()
+    assert table["Income"].isna().sum() == expected["Income"].isna().sum()
+
+
+def test_ingest_stacks_all_sources_tagged_by_name(sources, sample):
+    table = ingest(tuple(sources.values()), "source")
+    assert table["source"].value_counts().to_dict() == {"office": 100, "branch": 50, "core": 30}
+    assert table["applicant_id"].tolist() == sample["applicant_id"].iloc[:180].tolist()
+    assert list(table.index) == list(range(180))
+
+
+def test_missing_file_names_the_source_and_the_path(tmp_path):
+    path = tmp_path / "gone.csv"
+    with pytest.raises(InputError, match="'office'") as caught:
+        read_source(Source("office", "csv", path=str(path)))
+    assert str(path) in str(caught.value)
+
+
+def test_missing_sqlite_file_is_refused_without_creating_it(tmp_path):
+    path = tmp_path / "gone.db"
+    with pytest.raises(InputError, match=r"'core'.*not found"):
+        read_source(Source("core", "sql", url=f"sqlite:///{path}", query="SELECT 1"))
+    assert not path.exists()
+
+
+def test_failing_query_names_the_source(sources):
+    bad = Source("core", "sql", url=sources["sql"].url, query="SELECT * FROM no_such_table")
+    with pytest.raises(InputError, match="source 'core': query failed"):
+        read_source(bad)
+
+
+def test_source_that_already_has_the_source_column_is_refused(sample, tmp_path):
+    sample.iloc[:10].assign(source="elsewhere").to_csv(tmp_path / "a.csv", index=False)
+    with pytest.raises(InputError, match=r"'office'.*'source'"):
+        ingest((Source("office", "csv", path=str(tmp_path / "a.csv")),), "source")
