@@ -15,7 +15,7 @@ import typer
 from modelops.errors import ModelopsError
 
 app = typer.Typer(
-    help="Credit-risk model lifecycle: ingest, split, train, evaluate and summarise.",
+    help="Credit-risk model lifecycle: ingest, validate, split, train, evaluate, summarise.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -47,9 +47,73 @@ def ingest(
 
 
 @app.command()
+def validate(
+    input: Annotated[Path, typer.Option(help="The table to check (Parquet or CSV).")] = Path(
+        "data/raw/applications.parquet"
+    ),
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write the validated rows (only on success).")
+    ] = None,
+    quarantine: Annotated[
+        Path | None, typer.Option(help="Where to write rows that broke a row rule (CSV).")
+    ] = None,
+    report: Annotated[Path | None, typer.Option(help="Where to write the quality report.")] = None,
+    contract_file: Annotated[Path, typer.Option("--contract", help="The data contract.")] = Path(
+        "data/contract.yaml"
+    ),
+    params_file: ParamsFile = DEFAULT_PARAMS,
+) -> None:
+    """Check a table against the data contract: correct, quarantine, judge (exit 1 on failure).
+
+    Without --output, --quarantine and --report it only checks and prints: use it to try a
+    new extract without running the pipeline.
+    """
+    from modelops import params
+    from modelops.contract import load_contract
+    from modelops.errors import CheckFailed
+    from modelops.files import write_json, write_table, write_text_table
+    from modelops.ingest import read_table_file
+    from modelops.quality import validate_against_contract
+
+    source_column = params.data_params(params.read_params(params_file)).source_column
+    result = validate_against_contract(
+        read_table_file(input, source_column), load_contract(contract_file), source_column
+    )
+    # The report and the quarantine are written even on failure: they say what went wrong.
+    if report:
+        write_json(result.report, report)
+    if quarantine:
+        write_text_table(result.quarantine, quarantine)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning.describe()}", err=True)
+    r = result.report
+    if not result.passed:
+        raise CheckFailed(
+            "data contract failed:\n"
+            + "\n".join(f"  {rule.describe()}" for rule in result.failures)
+            + _quarantine_detail(result)
+        )
+    if output:
+        write_table(result.validated, output)
+    typer.echo(
+        f"validate: {r['rows_in']} rows in, {r['rows_corrected']} corrected, "
+        f"{r['exact_duplicates_dropped']} duplicates dropped, {r['rows_quarantined']} "
+        f"quarantined, {r['rows_out']} out"
+    )
+
+
+def _quarantine_detail(result) -> str:
+    """The row rules behind a quarantine, listed when the quarantine share failed."""
+    if "dataset.quarantine_share" not in result.report["failed_rules"]:
+        return ""
+    lines = [f"  {r.describe()}" for r in result.quarantine_rules()]
+    return "\n  quarantined by rule:\n" + "\n".join("  " + line for line in lines)
+
+
+@app.command()
 def split(
     input: Annotated[Path, typer.Option(help="The table to split.")] = Path(
-        "data/raw/applications.parquet"
+        "data/validated/applications.parquet"
     ),
     train_output: Annotated[Path, typer.Option(help="Where to write the train set.")] = Path(
         "data/processed/train.parquet"

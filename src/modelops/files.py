@@ -52,5 +52,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def write_text_table(df: pd.DataFrame, path: str | Path) -> None:
+    """CSV, for tables people open to read (the quarantine); keeps mixed-type values as-is."""
+    _replace_atomically(Path(path), lambda tmp: df.to_csv(tmp, index=False))
+
+
 def write_bytes(data: bytes, path: str | Path) -> None:
     _replace_atomically(Path(path), lambda tmp: tmp.write_bytes(data))

@@ -19,12 +19,29 @@ def read_source(source: Source) -> pd.DataFrame:
         raise InputError(f"source '{source.name}': file {path} not found")
     try:
         if source.kind == "csv":
-            return pd.read_csv(path)
+            return pd.read_csv(path, encoding="utf-8")
         return pd.read_parquet(path)
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+    except UnicodeDecodeError as err:
         raise InputError(
-            f"source '{source.name}': cannot read {path} as {source.kind}: {err}"
+            f"source '{source.name}': file.encoding: {path} is not UTF-8 "
+            f"(byte {err.object[err.start]:#04x} at offset {err.start})"
         ) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"source '{source.name}': file.format: {path} is empty") from None
+    except (pd.errors.ParserError, ValueError, OSError) as err:
+        reason = str(err).strip().splitlines()[0]
+        raise InputError(
+            f"source '{source.name}': file.format: cannot read {path} as {source.kind}: {reason}"
+        ) from None
+
+
+def read_table_file(path: Path, source_column: str) -> pd.DataFrame:
+    """A table to validate: the ingested table, or any extract, tagged by its file name."""
+    kind = "parquet" if path.suffix == ".parquet" else "csv"
+    frame = read_source(Source(name=path.stem, kind=kind, path=str(path)))
+    if source_column in frame.columns:
+        return frame
+    return combine_sources({path.stem: frame}, source_column)
 
 
 def _read_sql(source: Source) -> pd.DataFrame:
@@ -58,7 +75,11 @@ def combine_sources(frames: dict[str, pd.DataFrame], source_column: str) -> pd.D
         if source_column in frame.columns:
             raise InputError(f"source '{name}': already has a column named '{source_column}'")
         tagged.append(frame.assign(**{source_column: name}))
-    return pd.concat(tagged, ignore_index=True, sort=False)
+    combined = pd.concat(tagged, ignore_index=True, sort=False)
+    # A column typed differently by two sources (numbers in one, text in another) is kept as
+    # text: the contract's corrections and type rules judge it, and Parquet can store it.
+    mixed = [c for c in combined.columns if combined[c].dtype == object]
+    return combined.astype({column: "str" for column in mixed})
 
 
 def ingest(sources: tuple[Source, ...], source_column: str) -> pd.DataFrame:

@@ -1,0 +1,90 @@
+"""Corrections the contract asks for, applied before the rules and each one counted.
+
+They repair what is unambiguous (case, spacing, synonyms, numbers sent as text, sentinel
+codes, the same row delivered twice); anything else is left for the rules to quarantine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from modelops.contract import Contract
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """The corrected table, how many values each correction changed, and which rows."""
+
+    data: pd.DataFrame
+    counts: dict[str, int]
+    rows_corrected: int
+
+
+def apply_corrections(
+    df: pd.DataFrame, contract: Contract, source_column: str | None = None
+) -> Corrected:
+    """Return a corrected copy of df; df itself is left as it was.
+
+    Exact duplicates are found ignoring source_column: one application delivered by two
+    sources is one application.
+    """
+    data = df.copy()
+    changed = np.zeros(len(data), dtype=bool)
+    counts = {
+        "normalized_category_values": 0,
+        "synonyms_mapped": 0,
+        "numeric_text_coerced": 0,
+        "missing_codes_mapped": 0,
+        "exact_duplicates_dropped": 0,
+    }
+    for rule in contract.columns.values():
+        if rule.name not in data:
+            continue
+        column = data[rule.name]
+        if rule.type == "category":
+            if contract.normalize_categories:
+                column, hits = _normalize_case(column)
+                counts["normalized_category_values"] += int(hits.sum())
+                changed |= hits
+            if rule.synonyms:
+                hits = column.isin(rule.synonyms.keys()).to_numpy()
+                column = column.replace(rule.synonyms)
+                counts["synonyms_mapped"] += int(hits.sum())
+                changed |= hits
+        elif rule.numeric:
+            if contract.coerce_numeric_text:
+                column, hits = _coerce_numeric_text(column)
+                counts["numeric_text_coerced"] += int(hits.sum())
+                changed |= hits
+            if contract.missing_codes:
+                hits = column.isin(contract.missing_codes).to_numpy()
+                column = column.mask(hits)
+                counts["missing_codes_mapped"] += int(hits.sum())
+                changed |= hits
+        data[rule.name] = column
+    data = data.assign(_changed=changed)
+    if contract.drop_exact_duplicates:
+        compared = [c for c in data.columns if c in contract.columns and c != source_column]
+        duplicated = data.duplicated(subset=compared or None, keep="first")
+        counts["exact_duplicates_dropped"] = int(duplicated.sum())
+        data = data[~duplicated.to_numpy()]
+    rows_corrected = int(data["_changed"].sum())
+    return Corrected(data.drop(columns="_changed").reset_index(drop=True), counts, rows_corrected)
+
+
+def _normalize_case(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    text = column.where(column.isna(), column.astype("string").str.strip().str.lower())
+    hits = (column.notna() & (text.astype("string") != column.astype("string"))).to_numpy()
+    return column.mask(hits, text), hits.astype(bool)
+
+
+def _coerce_numeric_text(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    if pd.api.types.is_numeric_dtype(column):
+        return column, np.zeros(len(column), dtype=bool)
+    numbers = pd.to_numeric(column.astype("string").str.strip(), errors="coerce")
+    hits = (column.notna() & numbers.notna()).to_numpy()
+    # Values that do not read as numbers stay as they are, for the type rule to report.
+    return column.astype(object).mask(hits, numbers.astype(object)), hits

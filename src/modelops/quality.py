@@ -1,0 +1,263 @@
+"""Validate a table against the data contract: correct, quarantine, then judge the data set.
+
+Row-level rules (pandera) send breaking rows to quarantine with the rules they broke;
+data-set rules (size, duplicates, missing shares, class balance, quarantine share, schema
+drift) decide whether the data may go on to training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from modelops.contract import Contract, as_numbers, pandera_schema
+from modelops.corrections import apply_corrections
+
+QUARANTINE_REASON = "quarantine_reason"
+EXAMPLES = 5
+
+# pandera's names for its built-in checks, as the contract's rule suffixes.
+PANDERA_CHECKS = {"not_nullable": "not_null", "field_uniqueness": "unique"}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One data-set rule: what was measured, the limit, and the rows and values behind it."""
+
+    rule: str
+    column: str | None
+    value: float | int | str | None
+    limit: str
+    passed: bool
+    severity: str = "error"  # "error" fails the run; "warning" is only reported
+    rows: int = 0
+    examples: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "column": self.column,
+            "value": self.value,
+            "limit": self.limit,
+            "passed": self.passed,
+            "severity": self.severity,
+            "rows": self.rows,
+            "examples": self.examples,
+        }
+
+    def describe(self) -> str:
+        """One line: rule, column, measured value against its limit, rows, example values."""
+        where = f" column '{self.column}'," if self.column else ""
+        if self.severity == "quarantine":
+            text = f"{self.rule}:{where} {self.rows} rows quarantined"
+        else:
+            text = f"{self.rule}:{where} {self.value} (limit {self.limit})"
+            if self.rows:
+                text += f", {self.rows} rows"
+        if any(e is not None for e in self.examples):
+            text += f", e.g. {', '.join(repr(e) for e in self.examples)}"
+        return text
+
+
+@dataclass(frozen=True)
+class Validation:
+    validated: pd.DataFrame
+    quarantine: pd.DataFrame
+    report: dict
+    rules: list[RuleResult]
+    failures: list[RuleResult]
+    warnings: list[RuleResult]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def quarantine_rules(self) -> list[RuleResult]:
+        return [r for r in self.rules if r.severity == "quarantine"]
+
+
+def validate_against_contract(
+    df: pd.DataFrame, contract: Contract, source_column: str | None = None
+) -> Validation:
+    """Correct df, quarantine rows that break row rules, and judge the data-set rules."""
+    rules: list[RuleResult] = list(_schema_drift(df, contract))
+    if any(r.rule == "schema.required_column" and not r.passed for r in rules):
+        return _result(df.iloc[0:0], df.iloc[0:0], len(df), None, {}, rules, 0)
+
+    corrected = apply_corrections(df, contract, source_column)
+    data = corrected.data
+    reasons = _row_failures(data, contract)
+    broken = reasons.notna().to_numpy()
+    quarantine = data[broken].assign(**{QUARANTINE_REASON: reasons[broken]})
+    validated = _typed(data[~broken][[c for c in contract.columns if c in data]], contract)
+
+    rules += _row_rule_counts(reasons[broken], data[broken], contract)
+    rules += _dataset_rules(len(df), corrected, data, validated, broken, contract)
+    return _result(
+        validated, quarantine, len(df), corrected, _by_rule(reasons[broken]), rules, len(data)
+    )
+
+
+def _schema_drift(df: pd.DataFrame, contract: Contract) -> list[RuleResult]:
+    missing = [c.name for c in contract.columns.values() if c.required and c.name not in df]
+    unknown = [str(c) for c in df.columns if c not in contract.columns]
+    results = [
+        RuleResult("schema.required_column", name, "missing", "present", False) for name in missing
+    ]
+    severity = "error" if contract.unknown_columns == "fail" else "warning"
+    results += [
+        RuleResult("schema.unknown_column", name, "not in contract", "known", False, severity)
+        for name in unknown
+    ]
+    return results
+
+
+def _row_failures(data: pd.DataFrame, contract: Contract) -> pd.Series:
+    """For each row, the row rules it breaks ('Age.range; Home.allowed'), or NA."""
+    import pandera.errors
+
+    try:
+        pandera_schema(contract).validate(data, lazy=True)
+        return pd.Series(pd.NA, index=data.index, dtype="string")
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    cases = cases[cases["index"].notna()]
+    frame_level = cases["schema_context"] == "DataFrameSchema"
+    check = cases["check"].astype(str).map(lambda c: PANDERA_CHECKS.get(c, c))
+    rule = check.where(frame_level, cases["column"].astype(str) + "." + check)
+    failures = pd.DataFrame({"index": cases["index"].astype(int), "rule": rule})
+    joined = (
+        failures.drop_duplicates()
+        .sort_values(["index", "rule"])
+        .groupby("index")["rule"]
+        .agg("; ".join)
+    )
+    return joined.reindex(data.index).astype("string")
+
+
+def _row_rule_counts(reasons: pd.Series, rows: pd.DataFrame, contract: Contract):
+    """One report line per row rule that took rows into quarantine, with example values."""
+    results = []
+    for rule, count in _by_rule(reasons).items():
+        column = rule.split(".", 1)[0] if "." in rule else None
+        hit = reasons.str.split("; ").map(lambda rs, r=rule: r in rs)
+        values = rows.loc[hit.to_numpy(), column] if column in rows else pd.Series([])
+        examples = [_plain(v) for v in values.drop_duplicates().head(EXAMPLES)]
+        # A row rule never fails the run by itself: the quarantine share does.
+        results.append(
+            RuleResult(rule, column, count, "0 rows", False, "quarantine", count, examples)
+        )
+    return results
+
+
+def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> list[RuleResult]:
+    results = []
+    rows_out = len(validated)
+    results.append(
+        RuleResult(
+            "dataset.min_rows",
+            None,
+            rows_out,
+            f">= {contract.min_rows}",
+            rows_out >= contract.min_rows,
+        )
+    )
+    duplicates = corrected.counts["exact_duplicates_dropped"]
+    share = duplicates / rows_in if rows_in else 0.0
+    results.append(
+        RuleResult(
+            "dataset.duplicate_share",
+            None,
+            round(share, 6),
+            f"<= {contract.max_duplicate_share}",
+            share <= contract.max_duplicate_share,
+            rows=duplicates,
+        )
+    )
+    quarantined = int(broken.sum())
+    share = quarantined / len(data) if len(data) else 0.0
+    results.append(
+        RuleResult(
+            "dataset.quarantine_share",
+            None,
+            round(share, 6),
+            f"<= {contract.max_quarantine_share}",
+            share <= contract.max_quarantine_share,
+            rows=quarantined,
+        )
+    )
+    for rule in contract.columns.values():
+        if rule.max_missing > 0 and rule.name in data:
+            missing = int(data[rule.name].isna().sum())
+            share = missing / len(data) if len(data) else 0.0
+            results.append(
+                RuleResult(
+                    f"{rule.name}.max_missing",
+                    rule.name,
+                    round(share, 6),
+                    f"<= {rule.max_missing}",
+                    share <= rule.max_missing,
+                    rows=missing,
+                )
+            )
+    if rows_out:
+        share = float((validated[contract.target] == contract.positive).mean())
+        low, high = contract.positive_share
+        results.append(
+            RuleResult(
+                "dataset.positive_share",
+                contract.target,
+                round(share, 6),
+                f"between {low} and {high}",
+                low <= share <= high,
+            )
+        )
+    return results
+
+
+def _typed(validated: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Give every column the type the contract promises, now that all values conform."""
+    typed = {}
+    for name in validated.columns:
+        rule = contract.columns[name]
+        if rule.numeric:
+            typed[name] = as_numbers(validated[name]).astype("float64")
+        else:
+            typed[name] = validated[name].astype("str")
+    return pd.DataFrame(typed, index=validated.index).reset_index(drop=True)
+
+
+def _by_rule(reasons: pd.Series) -> dict[str, int]:
+    if reasons.empty:
+        return {}
+    counts = reasons.str.split("; ").explode().value_counts()
+    return {str(rule): int(n) for rule, n in sorted(counts.items())}
+
+
+def _plain(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _result(validated, quarantine, rows_in, corrected, by_rule, rules, rows_checked):
+    failures = [r for r in rules if not r.passed and r.severity == "error"]
+    warnings = [r for r in rules if not r.passed and r.severity == "warning"]
+    report = {
+        "passed": not failures,
+        "rows_in": rows_in,
+        "exact_duplicates_dropped": corrected.counts["exact_duplicates_dropped"]
+        if corrected
+        else 0,
+        "rows_corrected": corrected.rows_corrected if corrected else 0,
+        "rows_quarantined": len(quarantine),
+        "rows_out": len(validated),
+        "corrections": corrected.counts if corrected else {},
+        "quarantined_by_rule": by_rule,
+        "failed_rules": [r.rule for r in failures],
+        "warnings": [r.rule for r in warnings],
+        "rules": [r.as_dict() for r in rules],
+    }
+    return Validation(validated, quarantine, report, rules, failures, warnings)
