@@ -55,7 +55,8 @@ def validate(
         Path | None, typer.Option(help="Where to write the validated rows (only on success).")
     ] = None,
     quarantine: Annotated[
-        Path | None, typer.Option(help="Where to write rows that broke a row rule (CSV).")
+        Path | None,
+        typer.Option(help="Where to write rows that broke a row rule (CSV, only on success)."),
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Where to write the quality report.")] = None,
     contract_file: Annotated[Path, typer.Option("--contract", help="The data contract.")] = Path(
@@ -79,11 +80,10 @@ def validate(
     result = validate_against_contract(
         read_table_file(input, source_column), load_contract(contract_file), source_column
     )
-    # The report and the quarantine are written even on failure: they say what went wrong.
+    # The report is written even on failure: it says what went wrong. The quarantine is an
+    # output like the validated rows, so that `dvc checkout` can restore both untouched.
     if report:
         write_json(result.report, report)
-    if quarantine:
-        write_text_table(result.quarantine, quarantine)
     for warning in result.warnings:
         typer.echo(f"warning: {warning.describe()}", err=True)
     r = result.report
@@ -93,6 +93,8 @@ def validate(
             + "\n".join(f"  {rule.describe()}" for rule in result.failures)
             + _quarantine_detail(result)
         )
+    if quarantine:
+        write_text_table(result.quarantine, quarantine)
     if output:
         write_table(result.validated, output)
     typer.echo(
