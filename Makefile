@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format clean
+.PHONY: help install run report test lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -24,10 +24,18 @@ $(VENV)/.dev: $(BIN)/modelops
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+install: $(BIN)/modelops ## Create .venv and install the package (no dev extras)
+
 run: $(BIN)/modelops ## Create .venv, install, run the pipeline (dvc repro) and print the result
 	$(BIN)/dvc repro
 	@echo
 	@$(BIN)/modelops summary
+
+BASELINE ?= main
+report: $(BIN)/modelops ## After make run: gate and reports/report.md against BASELINE (main)
+	-$(BIN)/modelops gate --baseline $(BASELINE)
+	$(BIN)/modelops report
+	@echo "open reports/report.md"
 
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
 	$(BIN)/python -m pytest

@@ -31,6 +31,10 @@ def write_json(data: Any, path: str | Path) -> None:
     _replace_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def write_text(text: str, path: str | Path) -> None:
+    _replace_atomically(Path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 def read_json(path: str | Path) -> Any:
     path = Path(path)
     try:

@@ -238,3 +238,50 @@ def evaluate_params(raw: dict[str, Any]) -> EvaluateParams:
         permutation_repeats=repeats,
         seed=_get(s, "evaluate", "seed", int),
     )
+
+
+@dataclass(frozen=True)
+class GateParams:
+    """The rules a model must keep to be merged or promoted (quality manager)."""
+
+    artifact: str
+    stages: tuple[str, ...]
+    floors: dict[str, float]
+    ceilings: dict[str, float]
+    max_drop: dict[str, float]
+    segment_min_rows: int
+    segment_floors: dict[str, float]
+    segment_max_gap: dict[str, float]
+    max_quarantine_share: float | None
+
+
+def _numbers(section: dict[str, Any], prefix: str, key: str) -> dict[str, float]:
+    values = section.get(key) or {}
+    if not isinstance(values, dict):
+        raise ConfigError(f"params.yaml: '{prefix}.{key}' must map metric names to numbers")
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"params.yaml: '{prefix}.{key}.{name}' must be a number")
+    return {str(k): float(v) for k, v in values.items()}
+
+
+def gate_params(raw: dict[str, Any]) -> GateParams:
+    s = _section(raw, "gate")
+    segments = s.get("segments") or {}
+    quality = s.get("data_quality") or {}
+    if not isinstance(segments, dict) or not isinstance(quality, dict):
+        raise ConfigError("params.yaml: 'gate.segments' and 'gate.data_quality' must be mappings")
+    share = quality.get("max_quarantine_share")
+    if share is not None and (isinstance(share, bool) or not isinstance(share, int | float)):
+        raise ConfigError("params.yaml: 'gate.data_quality.max_quarantine_share' must be a number")
+    return GateParams(
+        artifact=_get(s, "gate", "artifact", str),
+        stages=_names(s, "gate", "baseline_stages"),
+        floors=_numbers(s, "gate", "floors"),
+        ceilings=_numbers(s, "gate", "ceilings"),
+        max_drop=_numbers(s, "gate", "max_drop"),
+        segment_min_rows=int(segments.get("min_rows", 0)),
+        segment_floors=_numbers(segments, "gate.segments", "floors"),
+        segment_max_gap=_numbers(segments, "gate.segments", "max_gap"),
+        max_quarantine_share=None if share is None else float(share),
+    )

@@ -1,0 +1,101 @@
+"""The reports a change is compared with, read from git rather than the working tree.
+
+A baseline is a ref (e.g. `main`) or the commit of the model version that holds a stage in
+the GTO registry (tag `credit-risk#prod#N`). What is not there yet is None, never an error:
+the first pull request has no production model to compare with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+REPORT_FILES = {
+    "metrics": "reports/metrics.json",
+    "segments": "reports/segments.json",
+    "data_quality": "reports/data_quality.json",
+}
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The reports at one commit, and how that commit was found."""
+
+    name: str
+    ref: str
+    commit: str | None
+    reports: dict[str, dict | None]
+    note: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.reports.get("metrics") is not None
+
+
+def _git(repo: Path, *args: str) -> str | None:
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+def read_reports_at(repo: Path, commit: str) -> dict[str, dict | None]:
+    """Each report file as committed at commit; None where the file is not there."""
+    reports: dict[str, dict | None] = {}
+    for key, path in REPORT_FILES.items():
+        text = _git(repo, "show", f"{commit}:{path}")
+        try:
+            reports[key] = json.loads(text) if text else None
+        except json.JSONDecodeError:
+            reports[key] = None
+    return reports
+
+
+def baseline_at_ref(repo: Path, ref: str, name: str | None = None) -> Baseline:
+    """The reports at a branch, tag or commit."""
+    commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if commit is None:
+        return Baseline(name or ref, ref, None, {}, f"no ref '{ref}' in this repository")
+    commit = commit.strip()
+    baseline = Baseline(name or ref, ref, commit, read_reports_at(repo, commit))
+    if not baseline.found:
+        return Baseline(baseline.name, ref, commit, baseline.reports, f"no metrics at '{ref}'")
+    return baseline
+
+
+def baseline_in_stage(repo: Path, artifact: str, stage: str) -> Baseline:
+    """The reports at the commit of the version of artifact that holds stage, if any."""
+    import gto.api
+    from gto.exceptions import ArtifactNotFound, GTOException
+
+    name = stage
+    try:
+        holders = gto.api.find_versions_in_stage(repo, artifact, stage)
+    except ArtifactNotFound:
+        holders = []  # no version registered yet
+    except GTOException as err:
+        return Baseline(name, f"{artifact}#{stage}", None, {}, f"registry unreadable: {err}")
+    if not holders:
+        return Baseline(
+            name, f"{artifact}#{stage}", None, {}, f"no version of {artifact} in {stage}"
+        )
+    holder = holders[0]
+    baseline = baseline_at_ref(repo, holder.commit_hexsha, name)
+    return Baseline(
+        name,
+        f"{artifact}@{holder.version} ({stage})",
+        baseline.commit,
+        baseline.reports,
+        baseline.note,
+    )
+
+
+def params_at(repo: Path, commit: str | None) -> dict | None:
+    """params.yaml as committed at commit, or None."""
+    import yaml
+
+    text = _git(repo, "show", f"{commit}:params.yaml") if commit else None
+    try:
+        return yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return None
