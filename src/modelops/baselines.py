@@ -52,12 +52,13 @@ def read_reports_at(repo: Path, commit: str) -> dict[str, dict | None]:
 
 
 def baseline_at_ref(repo: Path, ref: str, name: str | None = None) -> Baseline:
-    """The reports at a branch, tag or commit."""
+    """The reports at a branch, tag or commit; `origin/main` is named `main`."""
+    name = name or ref.removeprefix("origin/")
     commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if commit is None:
-        return Baseline(name or ref, ref, None, {}, f"no ref '{ref}' in this repository")
+        return Baseline(name, ref, None, {}, f"no ref '{ref}' in this repository")
     commit = commit.strip()
-    baseline = Baseline(name or ref, ref, commit, read_reports_at(repo, commit))
+    baseline = Baseline(name, ref, commit, read_reports_at(repo, commit))
     if not baseline.found:
         return Baseline(baseline.name, ref, commit, baseline.reports, f"no metrics at '{ref}'")
     return baseline

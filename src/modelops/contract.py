@@ -8,7 +8,7 @@ modelops.quality on what the schema leaves.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,10 @@ class RowRule:
     op: str
     right: str
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(side for side in (self.left, self.right) if not _is_number(side))
+
 
 @dataclass(frozen=True)
 class Contract:
@@ -83,47 +87,78 @@ def load_contract(path: str | Path = "data/contract.yaml") -> Contract:
         raise ConfigError(f"{path}: {err}") from None
 
 
+def _number(spec: dict[str, Any], key: str, where: str, default=None) -> float | None:
+    value = spec.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{where}.{key} must be a number, got {value!r}")
+    return float(value)
+
+
 def _parse(raw: dict[str, Any]) -> Contract:
     dataset, target = raw["dataset"], raw["target"]
     corrections = raw.get("corrections") or {}
+    allowed_target = tuple(str(v) for v in target["allowed"])
     columns = {name: _column(name, spec or {}) for name, spec in raw["columns"].items()}
     if target["column"] not in columns:
         raise ValueError(f"target.column '{target['column']}' is not under columns")
+    # The target's allowed values live under target:; the column rule takes them from there.
+    target_rule = columns[target["column"]]
+    if target_rule.allowed not in (None, allowed_target):
+        raise ValueError(f"columns.{target_rule.name}.allowed differs from target.allowed")
+    columns[target_rule.name] = replace(target_rule, allowed=allowed_target)
+    if str(target["positive"]) not in allowed_target:
+        raise ValueError(f"target.positive {target['positive']!r} is not in target.allowed")
     unknown = dataset.get("unknown_columns", "warn")
     if unknown not in ("warn", "fail"):
         raise ValueError(f"dataset.unknown_columns must be warn or fail, got {unknown!r}")
-    low, high = target["positive_share"]
+    share = target["positive_share"]
+    if not isinstance(share, list) or len(share) != 2:
+        raise ValueError(f"target.positive_share must be [low, high], got {share!r}")
+    low, high = (_number({"v": v}, "v", "target.positive_share") for v in share)
     return Contract(
         columns=columns,
         row_rules=tuple(_row_rule(rule, columns) for rule in raw.get("row_rules") or []),
         target=target["column"],
-        target_allowed=tuple(str(v) for v in target["allowed"]),
+        target_allowed=allowed_target,
         positive=str(target["positive"]),
-        positive_share=(float(low), float(high)),
-        min_rows=int(dataset["min_rows"]),
-        max_duplicate_share=float(dataset["max_duplicate_share"]),
-        max_quarantine_share=float(dataset["max_quarantine_share"]),
+        positive_share=(low, high),
+        min_rows=int(_number(dataset, "min_rows", "dataset")),
+        max_duplicate_share=_number(dataset, "max_duplicate_share", "dataset"),
+        max_quarantine_share=_number(dataset, "max_quarantine_share", "dataset"),
         unknown_columns=unknown,
         normalize_categories=bool(corrections.get("normalize_categories", False)),
         coerce_numeric_text=bool(corrections.get("coerce_numeric_text", False)),
-        missing_codes=tuple(float(c) for c in corrections.get("missing_codes") or []),
+        missing_codes=tuple(
+            _number({"v": c}, "v", "corrections.missing_codes")
+            for c in corrections.get("missing_codes") or []
+        ),
         drop_exact_duplicates=bool(corrections.get("drop_exact_duplicates", False)),
     )
 
 
 def _column(name: str, spec: dict[str, Any]) -> ColumnRule:
+    where = f"columns.{name}"
     kind = spec.get("type")
     if kind not in COLUMN_TYPES:
-        raise ValueError(f"columns.{name}.type must be one of {', '.join(COLUMN_TYPES)}")
+        raise ValueError(f"{where}.type must be one of {', '.join(COLUMN_TYPES)}, got {kind!r}")
     allowed = spec.get("allowed")
+    if allowed is not None and not isinstance(allowed, list):
+        raise ValueError(f"{where}.allowed must be a list of categories")
+    if (spec.get("min") is not None or spec.get("max") is not None) and kind not in NUMERIC_TYPES:
+        raise ValueError(f"{where}: min and max apply to integer and number columns only")
+    max_missing = _number(spec, "max_missing", where, 0.0)
+    if not 0 <= max_missing <= 1:
+        raise ValueError(f"{where}.max_missing must be a share between 0 and 1")
     return ColumnRule(
         name=name,
         type=kind,
-        max_missing=float(spec.get("max_missing", 0.0)),
+        max_missing=max_missing,
         required=bool(spec.get("required", True)),
         unique=bool(spec.get("unique", False)),
-        min=spec.get("min"),
-        max=spec.get("max"),
+        min=_number(spec, "min", where),
+        max=_number(spec, "max", where),
         allowed=None if allowed is None else tuple(str(v) for v in allowed),
         synonyms={str(k): str(v) for k, v in (spec.get("synonyms") or {}).items()},
     )
@@ -134,9 +169,18 @@ def _row_rule(spec: dict[str, Any], columns: dict[str, ColumnRule]) -> RowRule:
     if not match:
         raise ValueError(f"row rule '{spec.get('name')}': cannot read {spec['rule']!r}")
     left, op, right = match.groups()
-    if left not in columns:
-        raise ValueError(f"row rule '{spec['name']}': '{left}' is not under columns")
+    for side in (left, right):
+        if side not in columns and not _is_number(side):
+            raise ValueError(f"row rule '{spec['name']}': '{side}' is not under columns")
     return RowRule(name=str(spec["name"]), left=left, op=op, right=right)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def as_numbers(values):
@@ -199,7 +243,7 @@ def _row_check(rule: RowRule):
 
     def check(df):
         left = as_numbers(df[rule.left])
-        right = as_numbers(df[rule.right]) if rule.right in df else float(rule.right)
+        right = float(rule.right) if _is_number(rule.right) else as_numbers(df[rule.right])
         # Rows where either side is missing or not a number are judged by the column rules.
         unknown = left.isna() | (right.isna() if hasattr(right, "isna") else False)
         return unknown | compare(left, right)

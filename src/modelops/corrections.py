@@ -81,10 +81,22 @@ def _normalize_case(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return column.mask(hits, text), hits.astype(bool)
 
 
+PLAIN_NUMBER = r"-?\d+(?:\.\d+)?"
+
+
 def _coerce_numeric_text(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Numbers sent as text become numbers; what needed more than parsing is counted.
+
+    Plain digits in a text column are not counted: one bad cell makes a CSV reader type the
+    whole column as text, and reading "35" as 35 there corrects nothing.
+    """
     if pd.api.types.is_numeric_dtype(column):
         return column, np.zeros(len(column), dtype=bool)
-    numbers = pd.to_numeric(column.astype("string").str.strip(), errors="coerce")
-    hits = (column.notna() & numbers.notna()).to_numpy()
+    text = column.astype("string")
+    numbers = pd.to_numeric(text.str.strip(), errors="coerce")
+    converted = (column.notna() & numbers.notna()).to_numpy()
+    plain = text.str.fullmatch(PLAIN_NUMBER).fillna(False).to_numpy(dtype=bool)
+    is_text = column.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     # Values that do not read as numbers stay as they are, for the type rule to report.
-    return column.astype(object).mask(hits, numbers.astype(object)), hits
+    coerced = column.astype(object).mask(converted, numbers.astype(object))
+    return coerced, converted & is_text & ~plain

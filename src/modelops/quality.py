@@ -14,6 +14,7 @@ import pandas as pd
 
 from modelops.contract import Contract, as_numbers, pandera_schema
 from modelops.corrections import apply_corrections
+from modelops.errors import ConfigError
 
 QUARANTINE_REASON = "quarantine_reason"
 EXAMPLES = 5
@@ -49,7 +50,12 @@ class RuleResult:
 
     def describe(self) -> str:
         """One line: rule, column, measured value against its limit, rows, example values."""
-        where = f" column '{self.column}'," if self.column else ""
+        if not self.column:
+            where = ""
+        elif "," in self.column:
+            where = f" columns {self.column},"
+        else:
+            where = f" column '{self.column}',"
         if self.severity == "quarantine":
             text = f"{self.rule}:{where} {self.rows} rows quarantined"
         else:
@@ -84,7 +90,8 @@ def validate_against_contract(
     """Correct df, quarantine rows that break row rules, and judge the data-set rules."""
     rules: list[RuleResult] = list(_schema_drift(df, contract))
     if any(r.rule == "schema.required_column" and not r.passed for r in rules):
-        return _result(df.iloc[0:0], df.iloc[0:0], len(df), None, {}, rules, 0)
+        empty = df.iloc[0:0]
+        return _result(empty, empty.assign(**{QUARANTINE_REASON: ""}), len(df), None, {}, rules, 0)
 
     corrected = apply_corrections(df, contract, source_column)
     data = corrected.data
@@ -123,7 +130,15 @@ def _row_failures(data: pd.DataFrame, contract: Contract) -> pd.Series:
         return pd.Series(pd.NA, index=data.index, dtype="string")
     except pandera.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-    cases = cases[cases["index"].notna()]
+    # A check that raised, rather than judged rows, comes back without a row index: the
+    # contract cannot be applied, and carrying on would silently switch that rule off.
+    crashed = cases[cases["index"].isna()]
+    if not crashed.empty:
+        first = crashed.iloc[0]
+        raise ConfigError(
+            f"contract rule '{first['column']}.{first['check']}' could not run: "
+            f"{first['failure_case']}"
+        )
     frame_level = cases["schema_context"] == "DataFrameSchema"
     check = cases["check"].astype(str).map(lambda c: PANDERA_CHECKS.get(c, c))
     rule = check.where(frame_level, cases["column"].astype(str) + "." + check)
@@ -139,15 +154,25 @@ def _row_failures(data: pd.DataFrame, contract: Contract) -> pd.Series:
 
 def _row_rule_counts(reasons: pd.Series, rows: pd.DataFrame, contract: Contract):
     """One report line per row rule that took rows into quarantine, with example values."""
+    cross = {rule.name: rule.columns for rule in contract.row_rules}
     results = []
     for rule, count in _by_rule(reasons).items():
-        column = rule.split(".", 1)[0] if "." in rule else None
-        hit = reasons.str.split("; ").map(lambda rs, r=rule: r in rs)
-        values = rows.loc[hit.to_numpy(), column] if column in rows else pd.Series([])
-        examples = [_plain(v) for v in values.drop_duplicates().head(EXAMPLES)]
+        hit = reasons.str.split("; ").map(lambda rs, r=rule: r in rs).to_numpy()
+        columns = cross.get(rule) or (rule.split(".", 1)[0],)
+        shown = [c for c in columns if c in rows]
+        values = rows.loc[hit, shown].drop_duplicates().head(EXAMPLES)
+        if len(shown) == 1:
+            examples = [_plain(v) for v in values[shown[0]]]
+        else:  # a rule across columns: show each example row's values of those columns
+            examples = [
+                ", ".join(f"{c}={_plain(v)}" for c, v in zip(shown, row, strict=True))
+                for row in values.itertuples(index=False)
+            ]
         # A row rule never fails the run by itself: the quarantine share does.
         results.append(
-            RuleResult(rule, column, count, "0 rows", False, "quarantine", count, examples)
+            RuleResult(
+                rule, ", ".join(columns), count, "0 rows", False, "quarantine", count, examples
+            )
         )
     return results
 
