@@ -75,6 +75,7 @@ def verdict_section(verdict: dict) -> list[str]:
         lines += [
             f"- **{r['rule']}**: {_fmt(r['value'])} (needs {r['threshold']}"
             + (f"; baseline {_fmt(r['baseline'])}" if r["baseline"] is not None else "")
+            + (f"; {r['note']}" if r["note"] else "")
             + ")"
             for r in verdict["rules"]
             if not r["passed"]
