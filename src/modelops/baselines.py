@@ -34,7 +34,8 @@ class Baseline:
         return self.reports.get("metrics") is not None
 
 
-def _git(repo: Path, *args: str) -> str | None:
+def git_output(repo: Path, *args: str) -> str | None:
+    """What a git command prints, or None when it fails (an unknown ref, a missing file)."""
     result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
     return result.stdout if result.returncode == 0 else None
 
@@ -43,7 +44,7 @@ def read_reports_at(repo: Path, commit: str) -> dict[str, dict | None]:
     """Each report file as committed at commit; None where the file is not there."""
     reports: dict[str, dict | None] = {}
     for key, path in REPORT_FILES.items():
-        text = _git(repo, "show", f"{commit}:{path}")
+        text = git_output(repo, "show", f"{commit}:{path}")
         try:
             reports[key] = json.loads(text) if text else None
         except json.JSONDecodeError:
@@ -54,7 +55,7 @@ def read_reports_at(repo: Path, commit: str) -> dict[str, dict | None]:
 def baseline_at_ref(repo: Path, ref: str, name: str | None = None) -> Baseline:
     """The reports at a branch, tag or commit; `origin/main` is named `main`."""
     name = name or ref.removeprefix("origin/")
-    commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    commit = git_output(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if commit is None:
         return Baseline(name, ref, None, {}, f"no ref '{ref}' in this repository")
     commit = commit.strip()
@@ -95,7 +96,7 @@ def params_at(repo: Path, commit: str | None) -> dict | None:
     """params.yaml as committed at commit, or None."""
     import yaml
 
-    text = _git(repo, "show", f"{commit}:params.yaml") if commit else None
+    text = git_output(repo, "show", f"{commit}:params.yaml") if commit else None
     try:
         return yaml.safe_load(text) if text else None
     except yaml.YAMLError:
