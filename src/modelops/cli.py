@@ -240,8 +240,7 @@ def gate(
     """Apply the metric gate (gate.* in params) against a ref and staged models; 1 on failure."""
     from modelops import params
     from modelops.baselines import REPORT_FILES, baseline_at_ref, baseline_in_stage
-    from modelops.errors import CheckFailed
-    from modelops.files import read_json, write_json
+    from modelops.files import read_json
     from modelops.gate import evaluate_gate
 
     settings = params.gate_params(params.read_params(params_file))
@@ -255,9 +254,16 @@ def gate(
     baselines = [baseline_at_ref(repo, baseline)]
     for name in stage if stage is not None else settings.stages:
         baselines.append(baseline_in_stage(repo, settings.artifact, name))
-    verdict = evaluate_gate(current, baselines, settings)
+    _report_verdict(evaluate_gate(current, baselines, settings), output)
+
+
+def _report_verdict(verdict, output: Path) -> None:
+    """Write the verdict, print one line per baseline and rule, exit 1 when it failed."""
+    from modelops.errors import CheckFailed
+    from modelops.files import write_json
+
     write_json(verdict.as_dict(), output)
-    for b in baselines:
+    for b in verdict.baselines:
         typer.echo(f"baseline {b.name}: " + (f"{b.ref} at {b.commit[:8]}" if b.found else b.note))
     for rule in verdict.rules:
         typer.echo(rule.line())
@@ -404,6 +410,26 @@ def registry_rollback(
     settings = _gate_settings(params_file)
     previous, restored = rollback(Path.cwd(), settings.artifact, stage, push)
     typer.echo(f"rolled back {stage}: {previous} -> {restored}")
+
+
+@registry_app.command("verify")
+def registry_verify(
+    version: Annotated[str, typer.Argument(help="The version to check, e.g. v1.2.0.")],
+    stage: Annotated[
+        str | None,
+        typer.Option(help="Also compare with the version that held this stage before."),
+    ] = None,
+    output: Annotated[Path, typer.Option(help="Where to write the verdict.")] = Path(
+        "reports/gate.json"
+    ),
+    params_file: ParamsFile = DEFAULT_PARAMS,
+) -> None:
+    """Re-run the gate for a registered version (release and deploy do); exit 1 on failure."""
+    from modelops.registry import verify
+
+    settings = _gate_settings(params_file)
+    verdict = verify(Path.cwd(), settings, version, stage)
+    _report_verdict(verdict, output)
 
 
 @registry_app.command("check-ref")

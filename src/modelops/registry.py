@@ -6,6 +6,7 @@ rollback hands a stage back to the version that held it before. Every step is a 
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,12 +14,33 @@ from pathlib import Path
 
 import yaml
 
-from modelops.baselines import baseline_in_stage, git_output, read_reports_at
+from modelops.baselines import (
+    Baseline,
+    baseline_at_ref,
+    baseline_in_stage,
+    git_output,
+    read_reports_at,
+)
 from modelops.errors import CheckFailed, InputError
 from modelops.gate import Verdict, evaluate_gate
 from modelops.params import GateParams
 
 BUMPS = ("major", "minor", "patch")
+
+
+def registry_errors(function):
+    """Turn gto's own errors (bad config, unknown stage, tag clash) into exit code 2."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from gto.exceptions import GTOException
+
+        try:
+            return function(*args, **kwargs)
+        except GTOException as err:
+            raise InputError(f"registry: {err}") from None
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -33,6 +55,7 @@ class TagEvent:
     stage: str | None = None
 
 
+@registry_errors
 def read_tag(repo: Path, tag: str, artifact: str) -> TagEvent:
     """Parse and look up a registry tag; a malformed or foreign tag is an InputError."""
     import gto.api
@@ -69,6 +92,7 @@ def model_hash_at(repo: Path, commit: str, model_path: str) -> str | None:
     return None
 
 
+@registry_errors
 def versions(repo: Path, artifact: str) -> list[dict]:
     """Every version of artifact, newest first: version, commit, date, stages, metrics."""
     import gto.api
@@ -120,16 +144,21 @@ def _refuse(action: str, verdict: Verdict) -> CheckFailed:
     return CheckFailed(f"{action} refused: the gate fails: {rules}")
 
 
+@registry_errors
 def register(
     repo: Path, params: GateParams, model_path: str, bump: str, push: bool, if_changed: bool
 ) -> str | None:
-    """Register HEAD's model as the next version; None when unchanged and if_changed is set."""
+    """Register HEAD's model as the next version; None when unchanged and if_changed is set.
+
+    Registering records a candidate: it must keep the gate's absolute, segment and data rules.
+    Comparing with the model in a stage is promotion's job.
+    """
     import gto.api
 
     head = (git_output(repo, "rev-parse", "HEAD") or "").strip()
     if not head:
         raise InputError("no commit to register")
-    verdict = gate_for_commit(repo, head, params, params.stages)
+    verdict = gate_for_commit(repo, head, params, stages=[])
     if not verdict.passed:
         raise _refuse("registration", verdict)
     latest = latest_registered(repo, params.artifact)
@@ -142,10 +171,15 @@ def register(
             f"{params.artifact}@{latest['version']} (DVC hash {head_hash})"
         )
     _wait_for_a_new_second(repo, params.artifact)
-    gto.api.register(repo, params.artifact, "HEAD", push=push, **{f"bump_{bump}": True})
+    if latest is None:  # gto cannot bump from nothing: the first version is the bump itself
+        first = {"major": "v1.0.0", "minor": "v0.1.0", "patch": "v0.0.1"}[bump]
+        gto.api.register(repo, params.artifact, "HEAD", version=first, push=push)
+    else:
+        gto.api.register(repo, params.artifact, "HEAD", push=push, **{f"bump_{bump}": True})
     return latest_registered(repo, params.artifact)["version"]
 
 
+@registry_errors
 def promote(repo: Path, params: GateParams, version: str, stage: str, push: bool) -> str:
     """Assign stage to version after the gate passes against the model now in that stage."""
     import gto.api
@@ -162,6 +196,7 @@ def promote(repo: Path, params: GateParams, version: str, stage: str, push: bool
     return _holder_tag(repo, params.artifact, stage)
 
 
+@registry_errors
 def rollback(repo: Path, artifact: str, stage: str, push: bool) -> tuple[str, str]:
     """Give stage back to the version that held it before the current one: (from, to)."""
     import gto.api
@@ -184,6 +219,39 @@ def rollback(repo: Path, artifact: str, stage: str, push: bool) -> tuple[str, st
         message=f"Rollback of {stage}: {current} -> {earlier[-1]}",
     )
     return current, earlier[-1]
+
+
+@registry_errors
+def verify(repo: Path, params: GateParams, version: str, stage: str | None) -> Verdict:
+    """The gate for a registered version, again (as release and deploy do before acting).
+
+    Without a stage: the rules registration applies. With one: also against the version that
+    held that stage before this version's latest assignment to it, as promotion did.
+    """
+    known = {v["version"]: v for v in versions(repo, params.artifact)}
+    if version not in known:
+        raise InputError(f"{params.artifact}@{version} is not a version in this repository")
+    current = read_reports_at(repo, known[version]["commit"])
+    if current.get("metrics") is None:
+        raise InputError(f"no reports/metrics.json at {params.artifact}@{version}")
+    baselines = []
+    if stage is not None:
+        _check_stage(repo, stage)
+        baselines.append(_previous_holder(repo, params.artifact, stage, version))
+    return evaluate_gate(current, baselines, params)
+
+
+def _previous_holder(repo: Path, artifact: str, stage: str, version: str) -> Baseline:
+    history = _assignments(repo, artifact, stage)
+    mine = [i for i, h in enumerate(history) if h["version"] == version]
+    before = [h for h in history[: mine[-1] if mine else len(history)] if h["version"] != version]
+    if not before:
+        return Baseline(stage, f"{artifact}#{stage}", None, {}, f"no earlier version in {stage}")
+    holder = before[-1]
+    baseline = baseline_at_ref(repo, holder["commit"], stage)
+    return Baseline(
+        stage, f"{artifact}@{holder['version']} ({stage})", baseline.commit, baseline.reports
+    )
 
 
 def _assignments(repo: Path, artifact: str, stage: str) -> list[dict]:
