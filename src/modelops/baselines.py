@@ -12,6 +12,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from modelops.errors import ConfigError
+
 REPORT_FILES = {
     "metrics": "reports/metrics.json",
     "segments": "reports/segments.json",
@@ -76,7 +78,8 @@ def baseline_in_stage(repo: Path, artifact: str, stage: str) -> Baseline:
     except ArtifactNotFound:
         holders = []  # no version registered yet
     except GTOException as err:
-        return Baseline(name, f"{artifact}#{stage}", None, {}, f"registry unreadable: {err}")
+        # Not "no baseline": a broken registry would silently switch the comparison off.
+        raise ConfigError(f"the model registry cannot be read (.gto, tags): {err}") from None
     if not holders:
         return Baseline(
             name, f"{artifact}#{stage}", None, {}, f"no version of {artifact} in {stage}"

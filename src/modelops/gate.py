@@ -11,6 +11,8 @@ from modelops.params import GateParams
 
 # Metrics where a smaller value is better; every other metric is better when larger.
 LOWER_IS_BETTER = frozenset({"brier", "log_loss"})
+# Metrics are floats rounded nowhere: a drop of exactly the limit must not fail by 1e-17.
+TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,16 @@ class Verdict:
 
 
 def metric_value(metrics: dict | None, name: str) -> float | None:
-    """A metric by dotted path (`business.value_per_application`); None when absent."""
+    """A metric by dotted path (`business.value_per_application`); None when absent or when
+    the path names something that is not a number (a section, a text)."""
     value = metrics
     for part in name.split("."):
         if not isinstance(value, dict) or part not in value:
             return None
         value = value[part]
-    return None if value is None or isinstance(value, bool) else float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
 
 
 def _missing(rule: str, threshold: str) -> RuleOutcome:
@@ -104,21 +109,16 @@ def drop_rules(metrics: dict, baseline: Baseline, params: GateParams) -> list[Ru
     for name, allowed in params.max_drop.items():
         rule = f"{name} drop vs {baseline.name}"
         threshold = f"drop <= {allowed}"
-        if not baseline.found:
-            outcomes.append(
-                RuleOutcome(
-                    rule,
-                    metric_value(metrics, name),
-                    threshold,
-                    True,
-                    note=f"no baseline: {baseline.note}",
-                )
-            )
-            continue
-        value, before = metric_value(metrics, name), metric_value(baseline.reports["metrics"], name)
+        value = metric_value(metrics, name)
         if value is None:
             outcomes.append(_missing(rule, threshold))
             continue
+        if not baseline.found:
+            outcomes.append(
+                RuleOutcome(rule, value, threshold, True, note=f"no baseline: {baseline.note}")
+            )
+            continue
+        before = metric_value(baseline.reports["metrics"], name)
         if before is None:
             outcomes.append(
                 RuleOutcome(rule, value, threshold, True, note=f"not reported at {baseline.ref}")
@@ -127,7 +127,12 @@ def drop_rules(metrics: dict, baseline: Baseline, params: GateParams) -> list[Ru
         drop = value - before if name in LOWER_IS_BETTER else before - value
         outcomes.append(
             RuleOutcome(
-                rule, value, threshold, drop <= allowed, baseline=before, note=f"drop {drop:+.4f}"
+                rule,
+                value,
+                threshold,
+                drop <= allowed + TOLERANCE,
+                baseline=before,
+                note=f"drop {drop:+.4f}",
             )
         )
     return outcomes

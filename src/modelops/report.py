@@ -42,9 +42,11 @@ def flatten(tree: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
-def params_changes(before: dict | None, after: dict) -> list[tuple[str, object, object]]:
-    """(key, before, after) for every params key whose value differs."""
-    old, new = flatten(before or {}), flatten(after)
+def params_changes(before: dict | None, after: dict) -> list[tuple[str, object, object]] | None:
+    """(key, before, after) for every params key whose value differs; None without a before."""
+    if before is None:
+        return None
+    old, new = flatten(before), flatten(after)
     keys = sorted(set(old) | set(new))
     return [(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
 
@@ -122,8 +124,12 @@ def business_section(metrics: dict, verdict: dict) -> list[str]:
     return [*lines, ""]
 
 
-def params_section(changes: list[tuple[str, object, object]], baseline_name: str) -> list[str]:
+def params_section(
+    changes: list[tuple[str, object, object]] | None, baseline_name: str
+) -> list[str]:
     lines = [f"### Params changed vs {baseline_name}", ""]
+    if changes is None:
+        return [*lines, "No baseline to compare params with.", ""]
     if not changes:
         return [*lines, "No params changed.", ""]
     lines += ["| param | before | after |", "|---|---|---|"]
@@ -264,7 +270,7 @@ def rules_section(verdict: dict) -> list[str]:
 def build_report(
     current: dict,
     verdict: dict,
-    changes: list[tuple[str, object, object]],
+    changes: list[tuple[str, object, object]] | None,
     roc_points: list[dict] | None = None,
     images: bool = False,
 ) -> str:

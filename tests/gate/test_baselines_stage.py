@@ -1,0 +1,48 @@
+"""Protects the baseline in a GTO stage: the commit of the version that holds the stage (real
+gto tags, no dvc.yaml needed), followed through promotions, and absence named, not raised.
+"""
+
+import pytest
+
+from modelops.baselines import baseline_at_ref, baseline_in_stage
+from modelops.errors import ConfigError
+
+
+def test_stage_without_registered_version_is_not_found(git_repo):
+    repo, commit = git_repo
+    commit({"reports/metrics.json": {"roc_auc": 0.85}})
+    baseline = baseline_in_stage(repo, "credit-risk", "prod")
+    assert (baseline.name, baseline.found, baseline.commit) == ("prod", False, None)
+    assert baseline.note == "no version of credit-risk in prod"
+
+
+def test_stage_reads_the_registered_commit_after_main_moved_on(git_repo, gto):
+    repo, commit = git_repo
+    promoted = commit({"reports/metrics.json": {"roc_auc": 0.85}, "params.yaml": "a: 1\n"})
+    gto(repo, "register", "credit-risk", promoted)
+    gto(repo, "assign", "credit-risk", "--version", "v0.0.1", "--stage", "prod")
+    commit({"reports/metrics.json": {"roc_auc": 0.70}}, "main moves on")
+    baseline = baseline_in_stage(repo, "credit-risk", "prod")
+    assert (baseline.name, baseline.commit, baseline.found) == ("prod", promoted, True)
+    assert baseline.ref == "credit-risk@v0.0.1 (prod)"
+    assert baseline.reports["metrics"] == {"roc_auc": 0.85}
+    assert baseline_at_ref(repo, "main").reports["metrics"] == {"roc_auc": 0.70}
+
+
+def test_stage_follows_the_latest_promotion(git_repo, gto):
+    repo, commit = git_repo
+    first = commit({"reports/metrics.json": {"roc_auc": 0.80}})
+    gto(repo, "assign", "credit-risk", "--version", "v0.0.1", "--stage", "prod", first)
+    second = commit({"reports/metrics.json": {"roc_auc": 0.82}})
+    gto(repo, "assign", "credit-risk", "--version", "v0.0.2", "--stage", "prod", second)
+    baseline = baseline_in_stage(repo, "credit-risk", "prod")
+    assert (baseline.commit, baseline.ref) == (second, "credit-risk@v0.0.2 (prod)")
+    assert baseline.reports["metrics"] == {"roc_auc": 0.82}
+
+
+def test_unreadable_registry_is_a_config_error_not_a_missing_baseline(git_repo):
+    # Treating it as "no prod model" would silently switch every "vs prod" rule off.
+    repo, commit = git_repo
+    commit({"reports/metrics.json": {"roc_auc": 0.85}, ".gto": "type_allowed: [model]\n"})
+    with pytest.raises(ConfigError, match=r"registry cannot be read.*\.gto"):
+        baseline_in_stage(repo, "credit-risk", "prod")
