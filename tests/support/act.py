@@ -7,6 +7,7 @@ GitHub-hosted actions that cannot run here are replaced by the stand-ins in stan
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,20 @@ class ActRun:
     log: str
     records: Path
     artifacts: Path
+    gh_records: Path
+
+    def gh_file(self, call: int, name: str) -> Path:
+        """The copy the gh stand-in kept of a file given to call number `call`."""
+        return self.gh_records / f"call-{call}" / "files" / name
+
+    @property
+    def gh_calls(self) -> list[tuple[list[str], list[str]]]:
+        """Each call to the gh stand-in: its arguments and the names of the files it got."""
+        calls = sorted(self.gh_records.glob("call-*"), key=lambda p: int(p.name.split("-")[1]))
+        return [
+            ((c / "args").read_text().splitlines(), sorted(f.name for f in (c / "files").iterdir()))
+            for c in calls
+        ]
 
     @property
     def comment(self) -> str:
@@ -40,25 +55,37 @@ class ActRun:
         return args.read_text().splitlines() if args.exists() else []
 
 
-def run_workflow(repo: Path, event_name: str, event: dict, job: str) -> ActRun:
-    """Run one job of the repository's workflows with act, on the host, for an event."""
+def run_workflow(
+    repo: Path, event_name: str, event: dict, job: str | None = None, workflow: str | None = None
+) -> ActRun:
+    """Run a workflow (or one job of it) with act, on the host, for an event."""
     work = repo.parent
-    records, artifacts = work / "cml-records", work / "artifacts"
+    records, artifacts, gh_records = work / "cml-records", work / "artifacts", work / "gh-records"
     records.mkdir(exist_ok=True)
+    gh_records.mkdir(exist_ok=True)
     event_file = work / "event.json"
     event_file.write_text(json.dumps(event))
     command = [
-        "act", event_name, "-e", str(event_file), "-j", job,
+        "act", event_name, "-e", str(event_file),
+        *(["-j", job] if job else []),
+        *(["-W", f".github/workflows/{workflow}"] if workflow else []),
         "-P", "ubuntu-latest=-self-hosted",
         "--action-cache-path", str(work / "act-cache"),
         "--no-cache-server",
         "--env", f"CML_RECORD_DIR={records}",
         "--env", f"ARTIFACT_DIR={artifacts}",
+        "--env", f"GH_RECORD_DIR={gh_records}",
     ]  # fmt: skip
     for action, folder in ACTIONS.items():
         command += ["--local-repository", f"{action}={folder}"]
-    result = subprocess.run(command, cwd=repo, env=tool_env(), capture_output=True, text=True)
-    return ActRun(result.returncode, result.stdout + result.stderr, records, artifacts)
+    env = tool_env()
+    env["PATH"] = f"{STAND_INS / 'bin'}{os.pathsep}{env['PATH']}"  # the gh stand-in
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
+    return ActRun(result.returncode, result.stdout + result.stderr, records, artifacts, gh_records)
+
+
+def tag_push_event(tag: str) -> dict:
+    return {"ref": f"refs/tags/{tag}", "ref_name": tag}
 
 
 def pull_request_event(number: int = 7) -> dict:

@@ -1,0 +1,85 @@
+"""release.yml, run with act on registry tag pushes: a registration that keeps the gate is
+released with its bundle; one that fails it is deregistered and nothing is released; an
+assignment to prod deploys exactly that version. `gh` is a recording stand-in (no GitHub API).
+"""
+
+from __future__ import annotations
+
+import json
+import tarfile
+
+import yaml
+from support.act import run_workflow, tag_push_event
+from support.repos import run
+
+BUNDLE = ["manifest.json", "metrics.json", "model.skops", "params.yaml", "report.md"]
+
+
+def remote_tags(repo) -> set[str]:
+    listed = run("git", "ls-remote", "--tags", "origin", cwd=repo).stdout.splitlines()
+    return {line.split("refs/tags/")[1].removesuffix("^{}") for line in listed}
+
+
+def test_a_registration_that_keeps_the_gate_is_released_with_its_bundle(released_repo):
+    repo = released_repo
+    run("modelops", "registry", "register", "--push", cwd=repo)
+    head = run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
+
+    result = run_workflow(
+        repo, "push", tag_push_event("credit-risk@v0.1.0"), workflow="release.yml"
+    )
+
+    assert result.exit_code == 0, result.log[-3000:]
+    assert "kind=registration" in result.log and "version=v0.1.0" in result.log
+    [(args, files)] = result.gh_calls
+    assert args[:3] == ["release", "create", "credit-risk@v0.1.0"]
+    assert "--notes-file" in args
+    assert set(BUNDLE) | {"credit-risk-v0.1.0.tar.gz"} <= set(files)
+    with tarfile.open(result.gh_file(0, "credit-risk-v0.1.0.tar.gz")) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+        manifest = json.load(tar.extractfile("credit-risk-v0.1.0/manifest.json"))
+    assert names == set(BUNDLE)
+    assert (manifest["version"], manifest["commit"]) == ("v0.1.0", head)
+    assert manifest["dvc_hashes"]["models/model.skops"]
+
+
+def test_a_registration_that_fails_the_gate_is_deregistered_and_not_released(released_repo):
+    repo = released_repo
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["gate"]["floors"]["roc_auc"] = 0.99  # no model here reaches it
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run("git", "commit", "-q", "-am", "Demand ROC AUC 0.99", cwd=repo)
+    run("git", "push", "-q", "origin", "main", cwd=repo)
+    # Registered by hand with gto, bypassing `modelops registry register`'s own gate.
+    run("gto", "register", "credit-risk", "HEAD", "--version", "v0.1.0", "--push", cwd=repo)
+
+    result = run_workflow(
+        repo, "push", tag_push_event("credit-risk@v0.1.0"), workflow="release.yml"
+    )
+
+    assert result.exit_code != 0
+    assert "roc_auc >= floor" in result.log
+    assert "credit-risk@v0.1.0 fails the gate: deregistered, nothing released" in result.log
+    assert "credit-risk@v0.1.0!" in remote_tags(repo)
+    assert result.gh_calls == []
+
+
+def test_an_assignment_to_prod_deploys_exactly_that_version(released_repo):
+    repo = released_repo
+    run("modelops", "registry", "register", "--push", cwd=repo)
+    run("modelops", "registry", "promote", "v0.1.0", "--stage", "prod", "--push", cwd=repo)
+    assert "credit-risk#prod#1" in remote_tags(repo)
+
+    result = run_workflow(
+        repo, "push", tag_push_event("credit-risk#prod#1"), workflow="release.yml"
+    )
+
+    assert result.exit_code == 0, result.log[-3000:]
+    assert "kind=assignment" in result.log and "stage=prod" in result.log
+    assert "Fetch exactly that version's model" in result.log
+    [(args, files)] = result.gh_calls
+    assert args == [
+        "release", "upload", "credit-risk@v0.1.0", "dist/credit-risk-v0.1.0.tar.gz", "--clobber",
+    ]  # fmt: skip
+    assert files == ["credit-risk-v0.1.0.tar.gz"]
+    assert "deployed credit-risk@v0.1.0" in result.log
