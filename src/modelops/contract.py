@@ -12,9 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from modelops.errors import ConfigError
+from modelops.params import read_config_yaml
 
 COLUMN_TYPES = ("string", "category", "integer", "number")
 NUMERIC_TYPES = ("integer", "number")
@@ -74,13 +73,7 @@ class Contract:
 
 def load_contract(path: str | Path = "data/contract.yaml") -> Contract:
     """Read and check the contract; anything malformed is a ConfigError naming the key."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: contract not found") from None
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML ({err})") from None
+    raw = read_config_yaml(path, "contract")
     try:
         return _parse(raw or {})
     except (KeyError, TypeError, ValueError) as err:

@@ -78,15 +78,20 @@ class EvaluateParams:
     seed: int
 
 
-def read_params(path: str | Path = "params.yaml") -> dict[str, Any]:
-    """Read params.yaml as a mapping; a missing or malformed file is a ConfigError."""
+def read_config_yaml(path: str | Path, what: str) -> Any:
+    """A YAML configuration file's content; missing or malformed is a ConfigError."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: params file not found") from None
+        raise ConfigError(f"{path}: {what} not found") from None
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: not valid YAML ({err})") from None
+
+
+def read_params(path: str | Path = "params.yaml") -> dict[str, Any]:
+    """Read params.yaml as a mapping; a missing or malformed file is a ConfigError."""
+    raw = read_config_yaml(path, "params file")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of sections, got {type(raw).__name__}")
     return raw
