@@ -67,28 +67,38 @@ def baseline_at_ref(repo: Path, ref: str, name: str | None = None) -> Baseline:
     return baseline
 
 
-def baseline_in_stage(repo: Path, artifact: str, stage: str) -> Baseline:
-    """The reports at the commit of the version of artifact that holds stage, if any."""
+def stage_holder(repo: Path, artifact: str, stage: str) -> dict | None:
+    """The version that holds stage now, as gto shows it (the latest assignment in time).
+
+    None when no version holds it. A broken registry is a ConfigError, not "no holder":
+    it would silently switch every comparison with that stage off.
+    """
     import gto.api
     from gto.exceptions import ArtifactNotFound, GTOException
 
-    name = stage
     try:
-        holders = gto.api.find_versions_in_stage(repo, artifact, stage)
+        shown = gto.api.show(repo, artifact)
     except ArtifactNotFound:
-        holders = []  # no version registered yet
+        return None  # no version registered yet
     except GTOException as err:
-        # Not "no baseline": a broken registry would silently switch the comparison off.
         raise ConfigError(f"the model registry cannot be read (.gto, tags): {err}") from None
-    if not holders:
+    for version in shown:
+        if any(s["stage"] == stage and s["is_active"] for s in version["stages"]):
+            return {"version": version["version"], "commit": version["commit_hexsha"]}
+    return None
+
+
+def baseline_in_stage(repo: Path, artifact: str, stage: str) -> Baseline:
+    """The reports at the commit of the version of artifact that holds stage, if any."""
+    holder = stage_holder(repo, artifact, stage)
+    if holder is None:
         return Baseline(
-            name, f"{artifact}#{stage}", None, {}, f"no version of {artifact} in {stage}"
+            stage, f"{artifact}#{stage}", None, {}, f"no version of {artifact} in {stage}"
         )
-    holder = holders[0]
-    baseline = baseline_at_ref(repo, holder.commit_hexsha, name)
+    baseline = baseline_at_ref(repo, holder["commit"], stage)
     return Baseline(
-        name,
-        f"{artifact}@{holder.version} ({stage})",
+        stage,
+        f"{artifact}@{holder['version']} ({stage})",
         baseline.commit,
         baseline.reports,
         baseline.note,

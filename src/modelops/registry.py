@@ -99,7 +99,7 @@ def versions(repo: Path, artifact: str) -> list[dict]:
     from gto.exceptions import ArtifactNotFound
 
     try:
-        shown = gto.api.show(repo, artifact, deprecated=True, versions_per_stage=-1)
+        shown = gto.api.show(repo, artifact, deprecated=True)  # one holder per stage: the latest
     except ArtifactNotFound:
         return []
     result = []
@@ -138,7 +138,8 @@ def gate_for_commit(repo: Path, commit: str, params: GateParams, stages) -> Verd
 
 def _refuse(action: str, verdict: Verdict) -> CheckFailed:
     rules = "; ".join(
-        f"{r.rule} = {'missing' if r.value is None else f'{r.value:.4f}'} (needs {r.threshold})"
+        f"{r.rule}: {'missing' if r.value is None else f'{r.value:.4f}'}"
+        f" ({f'{r.note}, ' if r.note else ''}needs {r.threshold})"
         for r in verdict.failed
     )
     return CheckFailed(f"{action} refused: the gate fails: {rules}")
@@ -192,7 +193,8 @@ def promote(repo: Path, params: GateParams, version: str, stage: str, push: bool
     if not verdict.passed:
         raise _refuse(f"promotion of {version} to {stage}", verdict)
     _wait_for_a_new_second(repo, params.artifact)
-    gto.api.assign(repo, params.artifact, stage, version=version, push=push)
+    # force: a version that held the stage before may hold it again.
+    gto.api.assign(repo, params.artifact, stage, version=version, push=push, force=True)
     return _holder_tag(repo, params.artifact, stage)
 
 
@@ -216,6 +218,7 @@ def rollback(repo: Path, artifact: str, stage: str, push: bool) -> tuple[str, st
         stage,
         version=earlier[-1],
         push=push,
+        force=True,  # the earlier version's old assignment is still on record
         message=f"Rollback of {stage}: {current} -> {earlier[-1]}",
     )
     return current, earlier[-1]

@@ -2,6 +2,8 @@
 gto tags, no dvc.yaml needed), followed through promotions, and absence named, not raised.
 """
 
+import time
+
 import pytest
 
 from modelops.baselines import baseline_at_ref, baseline_in_stage
@@ -34,6 +36,7 @@ def test_stage_follows_the_latest_promotion(git_repo, gto):
     first = commit({"reports/metrics.json": {"roc_auc": 0.80}})
     gto(repo, "assign", "credit-risk", "--version", "v0.0.1", "--stage", "prod", first)
     second = commit({"reports/metrics.json": {"roc_auc": 0.82}})
+    time.sleep(1.1)  # GTO orders stage events by their tags' time, to the second
     gto(repo, "assign", "credit-risk", "--version", "v0.0.2", "--stage", "prod", second)
     baseline = baseline_in_stage(repo, "credit-risk", "prod")
     assert (baseline.commit, baseline.ref) == (second, "credit-risk@v0.0.2 (prod)")

@@ -1,0 +1,65 @@
+"""Registry fixtures: the real `modelops` and `gto` command lines, run in project copies."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from support.repos import run
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def modelops():
+    """modelops(cwd, *args): the installed console script; the exit code is the caller's."""
+    return lambda cwd, *args: run(str(BIN / "modelops"), *args, cwd=cwd, check=False)
+
+
+@pytest.fixture(scope="session")
+def gto_json():
+    """gto_json(cwd, *args): the real GTO command line with --json, parsed; fails on error."""
+    return lambda cwd, *args: json.loads(run(str(BIN / "gto"), *args, "--json", cwd=cwd).stdout)
+
+
+@pytest.fixture(scope="session")
+def stage_holders(gto_json):
+    """stage_holders(repo): {stage: [versions]} as `gto show credit-risk --json` reports it."""
+
+    def holders(repo: Path) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for version in gto_json(repo, "show", "credit-risk"):
+            for stage in version["stages"]:
+                if stage["is_active"]:
+                    found.setdefault(stage["stage"], []).append(version["version"])
+        return found
+
+    return holders
+
+
+@pytest.fixture(scope="session")
+def registry_tags():
+    """registry_tags(repo): every credit-risk tag in the repository, as a set."""
+
+    def tags(repo: Path) -> set[str]:
+        listed = run("git", "tag", "--list", "credit-risk*", cwd=repo).stdout.split()
+        return set(listed)
+
+    return tags
+
+
+@pytest.fixture(scope="session")
+def error_line():
+    """error_line(result): the one `error: ...` line a refused command printed, checked."""
+
+    def check(result) -> str:
+        assert "Traceback" not in result.stdout + result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert re.match(r"^error: \S", lines[0]), lines[0]
+        return lines[0]
+
+    return check

@@ -1,0 +1,117 @@
+"""Protects the registry's life cycle with real dvc, git tags and gto: register, promote to
+staging and prod, refuse an unchanged model, refuse promoting a worse one, roll prod back, and
+show every version with the metrics committed at it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from support.repos import copy_project, run
+
+
+def retrain(repo: Path, c: str, message: str) -> str:
+    """Set train.logistic_regression.C, dvc repro, commit; the model's md5 in dvc.lock."""
+    params = repo / "params.yaml"
+    text, count = re.subn(r"(?m)^(    C: ).*$", rf"\g<1>{c}", params.read_text())
+    assert count == 1
+    params.write_text(text)
+    run("dvc", "repro", cwd=repo)
+    run("git", "add", "-A", cwd=repo)
+    run("git", "commit", "-q", "-m", message, cwd=repo)
+    outs = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]["train"]["outs"]
+    return next(out["md5"] for out in outs if out["path"] == "models/model.skops")
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory, project_root, modelops, stage_holders, registry_tags):
+    """Versions at C = 0.1, 1.0, 0.003 and each registry step's result or snapshot, in order."""
+    repo = copy_project(project_root, tmp_path_factory.mktemp("flow") / "repo")
+    step: dict = {"repo": repo}
+
+    def cli(name: str, *args: str) -> None:
+        step[name] = modelops(repo, "registry", *args)
+
+    retrain(repo, "0.1", "v1")
+    cli("register v1", "register")
+    cli("staging v1", "promote", "v0.1.0", "--stage", "staging")
+    cli("prod v1", "promote", "v0.1.0", "--stage", "prod")
+    step["tags v1"] = registry_tags(repo)
+    step["hash v2"] = retrain(repo, "1.0", "v2")
+    cli("register v2", "register")
+    cli("prod v2", "promote", "v0.2.0", "--stage", "prod")
+    step["holders v2"], step["tags v2"] = stage_holders(repo), registry_tags(repo)
+    cli("register again", "register")
+    cli("register if changed", "register", "--if-changed")
+    step["tags unchanged"] = registry_tags(repo)
+    retrain(repo, "0.003", "v3")  # ROC AUC 0.834: a drop of 0.025 vs 0.859
+    cli("register v3", "register")
+    step["tags v3"] = registry_tags(repo)
+    cli("prod v3", "promote", "v0.3.0", "--stage", "prod")
+    step["holders refused"], step["tags refused"] = stage_holders(repo), registry_tags(repo)
+    cli("rollback", "rollback", "--stage", "prod")
+    step["holders rollback"], step["tags rollback"] = stage_holders(repo), registry_tags(repo)
+    cli("show", "show")
+    return step
+
+
+def test_first_version_is_registered_and_promoted_to_staging_then_prod(history):
+    assert "registered credit-risk@v0.1.0" in history["register v1"].stdout
+    for stage in ("staging", "prod"):
+        assert history[f"{stage} v1"].returncode == 0, history[f"{stage} v1"].stderr
+        assert any(re.fullmatch(rf"credit-risk#{stage}#\d+", t) for t in history["tags v1"])
+
+
+def test_better_model_is_registered_and_takes_prod(history):
+    assert "registered credit-risk@v0.2.0" in history["register v2"].stdout
+    assert history["prod v2"].returncode == 0, history["prod v2"].stderr
+    assert history["holders v2"]["prod"] == ["v0.2.0"]
+
+
+def test_unchanged_model_is_refused_unless_if_changed(history, error_line):
+    again = history["register again"]
+    assert again.returncode == 1
+    line = error_line(again)
+    assert "identical" in line and "credit-risk@v0.2.0" in line and history["hash v2"] in line
+    unchanged = history["register if changed"]
+    assert (unchanged.returncode, unchanged.stdout.startswith("not registered")) == (0, True)
+    assert history["tags unchanged"] == history["tags v2"]
+
+
+def test_worse_model_registers_but_is_refused_prod(history, error_line):
+    assert "registered credit-risk@v0.3.0" in history["register v3"].stdout
+    refused = history["prod v3"]
+    assert refused.returncode == 1
+    assert "roc_auc drop vs prod" in error_line(refused)
+    assert history["holders refused"]["prod"] == ["v0.2.0"]
+    assert history["tags refused"] == history["tags v3"]
+
+
+def test_rollback_gives_prod_back_to_the_previous_version(history, gto_json):
+    rollback = history["rollback"]
+    assert rollback.returncode == 0, rollback.stderr
+    assert "rolled back prod: v0.2.0 -> v0.1.0" in rollback.stdout
+    assert history["holders rollback"]["prod"] == ["v0.1.0"]
+    prod_tags = [t for t in history["tags rollback"] if t.startswith("credit-risk#prod#")]
+    newest = max(prod_tags, key=lambda tag: int(tag.rsplit("#", 1)[1]))
+    event = gto_json(history["repo"], "check-ref", newest)
+    assert (event["event"], event["version"]) == ("assignment", "v0.1.0")
+    assert "Rollback" in event["message"]
+
+
+def test_show_lists_every_version_with_its_roc_auc_from_git(history):
+    assert history["show"].returncode == 0, history["show"].stderr
+    # version, commit, day, time, [stages], roc_auc, value
+    rows = {row[0]: row for row in map(str.split, history["show"].stdout.splitlines()[1:])}
+    assert list(rows) == ["v0.3.0", "v0.2.0", "v0.1.0"]
+    for version, row in rows.items():
+        at = f"credit-risk@{version}:reports/metrics.json"
+        committed = json.loads(run("git", "show", at, cwd=history["repo"]).stdout)
+        assert row[-2] == f"{committed['roc_auc']:.4f}"
+    assert float(rows["v0.3.0"][-2]) < float(rows["v0.2.0"][-2])
+    assert "staging" in rows["v0.1.0"][4].split(",")
+    assert len(rows["v0.3.0"]) == 6  # no stage
