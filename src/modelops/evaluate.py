@@ -10,7 +10,7 @@ import pandas as pd
 
 from modelops.business import business_report
 from modelops.errors import ConfigError
-from modelops.params import BusinessParams
+from modelops.params import BusinessParams, DataParams, EvaluateParams
 
 MISSING_SEGMENT = "missing"
 
@@ -129,7 +129,9 @@ def clean_for_json(value):
     return value
 
 
-def evaluate_model(model, test: pd.DataFrame, data, business: BusinessParams, params) -> dict:
+def evaluate_model(
+    model, test: pd.DataFrame, data: DataParams, business: BusinessParams, params: EvaluateParams
+) -> dict:
     """Everything the evaluate stage reports about a model on the test set.
 
     Returns metrics (with threshold and business value), segments and feature importance,
@@ -181,7 +183,7 @@ def evaluate_model(model, test: pd.DataFrame, data, business: BusinessParams, pa
     }
 
 
-def _edges_for(values: pd.Series, params) -> tuple[float, ...] | None:
+def _edges_for(values: pd.Series, params: EvaluateParams) -> tuple[float, ...] | None:
     """Band edges for a numeric segment column; one segment per value otherwise."""
     edges = params.segment_edges.get(values.name)
     if edges is None and pd.api.types.is_numeric_dtype(values):
