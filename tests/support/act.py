@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +84,13 @@ def run_workflow(
     env["PATH"] = f"{STAND_INS / 'bin'}{os.pathsep}{env['PATH']}"  # the gh stand-in
     result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
     return ActRun(result.returncode, result.stdout + result.stderr, records, artifacts, gh_records)
+
+
+def run_concurrently(scenarios: dict[str, Callable[[], ActRun]]) -> dict[str, ActRun]:
+    """Run scenarios two at a time (this machine's cores): most of a run waits on pip and git."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(scenario) for name, scenario in scenarios.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def tag_push_event(tag: str) -> dict:

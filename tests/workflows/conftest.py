@@ -1,4 +1,4 @@
-"""A pull request in a throwaway repository, for running the workflows with act."""
+"""Throwaway clones of the project with a bare `origin`, for running the workflows with act."""
 
 from __future__ import annotations
 
@@ -6,22 +6,18 @@ import pytest
 from support.repos import copy_project, run
 
 
-@pytest.fixture
-def pull_request_repo(tmp_path, project_root):
-    """A clone of the project with `origin/main` and a checked-out branch `change`."""
-    main = copy_project(project_root, tmp_path / "main")
-    run("git", "clone", "-q", "--bare", str(main), str(tmp_path / "origin.git"), cwd=tmp_path)
-    repo = tmp_path / "repo"
-    run("git", "clone", "-q", str(tmp_path / "origin.git"), str(repo), cwd=tmp_path)
-    run("git", "checkout", "-q", "-b", "change", cwd=repo)
-    return repo
+@pytest.fixture(scope="module")
+def new_clone(tmp_path_factory, project_root):
+    """Make a clone of the project on main whose pushes go to its own bare `origin`."""
 
+    def clone(branch: str | None = None):
+        work = tmp_path_factory.mktemp("workflow")
+        main = copy_project(project_root, work / "main")
+        run("git", "clone", "-q", "--bare", str(main), str(work / "origin.git"), cwd=work)
+        repo = work / "repo"
+        run("git", "clone", "-q", str(work / "origin.git"), str(repo), cwd=work)
+        if branch:
+            run("git", "checkout", "-q", "-b", branch, cwd=repo)
+        return repo
 
-@pytest.fixture
-def released_repo(tmp_path, project_root):
-    """A clone of the project on main whose tags go to a bare `origin`, as on GitHub."""
-    main = copy_project(project_root, tmp_path / "main")
-    run("git", "clone", "-q", "--bare", str(main), str(tmp_path / "origin.git"), cwd=tmp_path)
-    repo = tmp_path / "repo"
-    run("git", "clone", "-q", str(tmp_path / "origin.git"), str(repo), cwd=tmp_path)
-    return repo
+    return clone

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import tarfile
 
+import pytest
 import yaml
-from support.act import run_workflow, tag_push_event
+from support.act import run_concurrently, run_workflow, tag_push_event
 from support.repos import run
 
 BUNDLE = ["manifest.json", "metrics.json", "model.skops", "params.yaml", "report.md"]
@@ -20,15 +21,42 @@ def remote_tags(repo) -> set[str]:
     return {line.split("refs/tags/")[1].removesuffix("^{}") for line in listed}
 
 
-def test_a_registration_that_keeps_the_gate_is_released_with_its_bundle(released_repo):
-    repo = released_repo
+def released(repo):
     run("modelops", "registry", "register", "--push", cwd=repo)
-    head = run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
+    return run_workflow(repo, "push", tag_push_event("credit-risk@v0.1.0"), workflow="release.yml")
 
-    result = run_workflow(
-        repo, "push", tag_push_event("credit-risk@v0.1.0"), workflow="release.yml"
+
+def deregistered(repo):
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["gate"]["floors"]["roc_auc"] = 0.99  # no model here reaches it
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run("git", "commit", "-q", "-am", "Demand ROC AUC 0.99", cwd=repo)
+    run("git", "push", "-q", "origin", "main", cwd=repo)
+    # Registered by hand with gto, bypassing `modelops registry register`'s own gate.
+    run("gto", "register", "credit-risk", "HEAD", "--version", "v0.1.0", "--push", cwd=repo)
+    return run_workflow(repo, "push", tag_push_event("credit-risk@v0.1.0"), workflow="release.yml")
+
+
+def deployed(repo):
+    run("modelops", "registry", "register", "--push", cwd=repo)
+    run("modelops", "registry", "promote", "v0.1.0", "--stage", "prod", "--push", cwd=repo)
+    return run_workflow(repo, "push", tag_push_event("credit-risk#prod#1"), workflow="release.yml")
+
+
+@pytest.fixture(scope="module")
+def runs(new_clone):
+    """Each scenario in its own clone; the clone is kept to look at its origin afterwards."""
+    clones = {name: new_clone() for name in ("released", "deregistered", "deployed")}
+    scenarios = {"released": released, "deregistered": deregistered, "deployed": deployed}
+    results = run_concurrently(
+        {name: lambda f=f, repo=clones[name]: f(repo) for name, f in scenarios.items()}
     )
+    return {name: (clones[name], result) for name, result in results.items()}
 
+
+def test_a_registration_that_keeps_the_gate_is_released_with_its_bundle(runs):
+    repo, result = runs["released"]
+    head = run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
     assert result.exit_code == 0, result.log[-3000:]
     assert "kind=registration" in result.log and "version=v0.1.0" in result.log
     [(args, files)] = result.gh_calls
@@ -43,20 +71,8 @@ def test_a_registration_that_keeps_the_gate_is_released_with_its_bundle(released
     assert manifest["dvc_hashes"]["models/model.skops"]
 
 
-def test_a_registration_that_fails_the_gate_is_deregistered_and_not_released(released_repo):
-    repo = released_repo
-    params = yaml.safe_load((repo / "params.yaml").read_text())
-    params["gate"]["floors"]["roc_auc"] = 0.99  # no model here reaches it
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    run("git", "commit", "-q", "-am", "Demand ROC AUC 0.99", cwd=repo)
-    run("git", "push", "-q", "origin", "main", cwd=repo)
-    # Registered by hand with gto, bypassing `modelops registry register`'s own gate.
-    run("gto", "register", "credit-risk", "HEAD", "--version", "v0.1.0", "--push", cwd=repo)
-
-    result = run_workflow(
-        repo, "push", tag_push_event("credit-risk@v0.1.0"), workflow="release.yml"
-    )
-
+def test_a_registration_that_fails_the_gate_is_deregistered_and_not_released(runs):
+    repo, result = runs["deregistered"]
     assert result.exit_code != 0
     assert "roc_auc >= floor" in result.log
     assert "credit-risk@v0.1.0 fails the gate: deregistered, nothing released" in result.log
@@ -64,18 +80,12 @@ def test_a_registration_that_fails_the_gate_is_deregistered_and_not_released(rel
     assert result.gh_calls == []
 
 
-def test_an_assignment_to_prod_deploys_exactly_that_version(released_repo):
-    repo = released_repo
-    run("modelops", "registry", "register", "--push", cwd=repo)
-    run("modelops", "registry", "promote", "v0.1.0", "--stage", "prod", "--push", cwd=repo)
+def test_an_assignment_to_prod_deploys_exactly_that_version(runs):
+    repo, result = runs["deployed"]
     assert "credit-risk#prod#1" in remote_tags(repo)
-
-    result = run_workflow(
-        repo, "push", tag_push_event("credit-risk#prod#1"), workflow="release.yml"
-    )
-
     assert result.exit_code == 0, result.log[-3000:]
     assert "kind=assignment" in result.log and "stage=prod" in result.log
+    assert "Check out exactly that version" in result.log
     assert "Fetch exactly that version's model" in result.log
     [(args, files)] = result.gh_calls
     assert args == [
