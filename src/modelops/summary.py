@@ -20,7 +20,8 @@ def format_summary(metrics: dict, reports: Path) -> str:
             f"  model        {b['value_per_application']:10.2f}",
             f"  approve all  {b['approve_all_per_application']:10.2f}",
             f"  perfect      {b['perfect_per_application']:10.2f}",
-            f"Reports: {reports}/metrics.json, segments.json, importance.json, live/plots/",
+            f"Reports: {reports}/metrics.json, segments.json, importance.json, "
+            "data_quality.json, live/plots/",
             "Model:   models/model.skops",
         ]
     )
