@@ -1,6 +1,7 @@
-"""release.yml, run with act on registry tag pushes: a registration that keeps the gate is
-released with its bundle; one that fails it is deregistered and nothing is released; an
-assignment to prod deploys exactly that version. `gh` is a recording stand-in (no GitHub API).
+"""register.yml and release.yml, run with act: a push to main registers the changed model and
+pushes the tag; a registration that keeps the gate is released with its bundle; one that fails
+it is deregistered and nothing is released; an assignment to prod deploys exactly that
+version. `gh` is a recording stand-in (no GitHub API).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ BUNDLE = ["manifest.json", "metrics.json", "model.skops", "params.yaml", "report
 def remote_tags(repo) -> set[str]:
     listed = run("git", "ls-remote", "--tags", "origin", cwd=repo).stdout.splitlines()
     return {line.split("refs/tags/")[1].removesuffix("^{}") for line in listed}
+
+
+def registered_on_merge(repo):
+    return run_workflow(repo, "push", {"ref": "refs/heads/main"}, workflow="register.yml")
 
 
 def released(repo):
@@ -46,12 +51,26 @@ def deployed(repo):
 @pytest.fixture(scope="module")
 def runs(new_clone):
     """Each scenario in its own clone; the clone is kept to look at its origin afterwards."""
-    clones = {name: new_clone() for name in ("released", "deregistered", "deployed")}
-    scenarios = {"released": released, "deregistered": deregistered, "deployed": deployed}
+    scenarios = {
+        "registered_on_merge": registered_on_merge,
+        "released": released,
+        "deregistered": deregistered,
+        "deployed": deployed,
+    }
+    clones = {name: new_clone() for name in scenarios}
     results = run_concurrently(
         {name: lambda f=f, repo=clones[name]: f(repo) for name, f in scenarios.items()}
     )
     return {name: (clones[name], result) for name, result in results.items()}
+
+
+def test_a_push_to_main_with_a_new_model_registers_it_and_pushes_the_tag(runs):
+    repo, result = runs["registered_on_merge"]
+    assert result.exit_code == 0, result.log[-3000:]
+    assert "registered credit-risk@v0.1.0 (pushed)" in result.log
+    head = run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
+    tagged = run("git", "rev-parse", "credit-risk@v0.1.0^{commit}", cwd=repo.parent / "origin.git")
+    assert tagged.stdout.strip() == head
 
 
 def test_a_registration_that_keeps_the_gate_is_released_with_its_bundle(runs):
