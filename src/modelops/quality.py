@@ -91,7 +91,7 @@ def validate_against_contract(
     rules: list[RuleResult] = list(_schema_drift(df, contract))
     if any(r.rule == "schema.required_column" and not r.passed for r in rules):
         empty = df.iloc[0:0]
-        return _result(empty, empty.assign(**{QUARANTINE_REASON: ""}), len(df), None, {}, rules, 0)
+        return _result(empty, empty.assign(**{QUARANTINE_REASON: ""}), len(df), None, {}, rules)
 
     corrected = apply_corrections(df, contract, source_column)
     data = corrected.data
@@ -102,9 +102,7 @@ def validate_against_contract(
 
     rules += _row_rule_counts(reasons[broken], data[broken], contract)
     rules += _dataset_rules(len(df), corrected, data, validated, broken, contract)
-    return _result(
-        validated, quarantine, len(df), corrected, _by_rule(reasons[broken]), rules, len(data)
-    )
+    return _result(validated, quarantine, len(df), corrected, _by_rule(reasons[broken]), rules)
 
 
 def _schema_drift(df: pd.DataFrame, contract: Contract) -> list[RuleResult]:
@@ -267,7 +265,7 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _result(validated, quarantine, rows_in, corrected, by_rule, rules, rows_checked):
+def _result(validated, quarantine, rows_in, corrected, by_rule, rules):
     failures = [r for r in rules if not r.passed and r.severity == "error"]
     warnings = [r for r in rules if not r.passed and r.severity == "warning"]
     report = {
