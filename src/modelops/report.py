@@ -89,39 +89,40 @@ def verdict_section(verdict: dict) -> list[str]:
     return [*lines, ""]
 
 
-def metrics_section(metrics: dict, verdict: dict) -> list[str]:
+def _comparison_table(
+    first_column: str, rows: list[tuple[str, str]], metrics: dict, verdict: dict, digits: int
+) -> list[str]:
+    """(label, metric) rows: this change's value, then each found baseline's value and delta."""
     found = _baselines_found(verdict)
-    header = "| metric | this change |" + "".join(f" {b['name']} | Δ |" for b in found)
-    lines = ["### Metrics (test set)", "", header, "|---|---:|" + "---:|---:|" * len(found)]
-    for name in HEADLINE_METRICS:
+    lines = [
+        f"| {first_column} | this change |" + "".join(f" {b['name']} | Δ |" for b in found),
+        "|---|---:|" + "---:|---:|" * len(found),
+    ]
+    for label, name in rows:
         value = metric_value(metrics, name)
-        row = f"| {name} | {_fmt(value)} |"
+        row = f"| {label} | {_fmt(value, digits)} |"
         for b in found:
             before = metric_value(b["metrics"], name)
-            row += f" {_fmt(before)} | {_delta(value, before)} |"
+            row += f" {_fmt(before, digits)} | {_delta(value, before, digits)} |"
         lines.append(row)
-    return [*lines, ""]
+    return lines
+
+
+def metrics_section(metrics: dict, verdict: dict) -> list[str]:
+    rows = [(name, name) for name in HEADLINE_METRICS]
+    table = _comparison_table("metric", rows, metrics, verdict, 4)
+    return ["### Metrics (test set)", "", *table, ""]
 
 
 def business_section(metrics: dict, verdict: dict) -> list[str]:
-    found = _baselines_found(verdict)
-    header = "| decisions | this change |" + "".join(f" {b['name']} | Δ |" for b in found)
-    lines = [
+    return [
         "### Business value per application",
         "",
         "An approved good loan earns margin x amount; an approved default loses LGD x amount.",
         "",
-        header,
-        "|---|---:|" + "---:|---:|" * len(found),
+        *_comparison_table("decisions", VALUE_ROWS, metrics, verdict, 2),
+        "",
     ]
-    for label, name in VALUE_ROWS:
-        value = metric_value(metrics, name)
-        row = f"| {label} | {_fmt(value, 2)} |"
-        for b in found:
-            before = metric_value(b["metrics"], name)
-            row += f" {_fmt(before, 2)} | {_delta(value, before, 2)} |"
-        lines.append(row)
-    return [*lines, ""]
 
 
 def params_section(
