@@ -94,7 +94,7 @@ def model_hash_at(repo: Path, commit: str, model_path: str) -> str | None:
 
 @registry_errors
 def versions(repo: Path, artifact: str) -> list[dict]:
-    """Every version of artifact, newest first: version, commit, date, stages, metrics."""
+    """Every version of artifact, newest first: version, commit, date, stages, registered."""
     import gto.api
     from gto.exceptions import ArtifactNotFound
 
@@ -104,7 +104,6 @@ def versions(repo: Path, artifact: str) -> list[dict]:
         return []
     result = []
     for v in shown:
-        metrics = read_reports_at(repo, v["commit_hexsha"]).get("metrics") or {}
         result.append(
             {
                 "version": v["version"],
@@ -112,7 +111,6 @@ def versions(repo: Path, artifact: str) -> list[dict]:
                 "date": v["created_at"],
                 "stages": sorted(s["stage"] for s in v["stages"] if s["is_active"]),
                 "registered": bool(v["is_active"]),
-                "metrics": metrics,
             }
         )
     return result

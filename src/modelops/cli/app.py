@@ -16,3 +16,10 @@ app = typer.Typer(
 
 ParamsFile = Annotated[Path, typer.Option("--params", help="The params file to read.")]
 DEFAULT_PARAMS = Path("params.yaml")
+
+
+def gate_settings(params_file: Path):
+    """The gate section of params (the artifact's name, its stages and the rules)."""
+    from modelops import params
+
+    return params.gate_params(params.read_params(params_file))

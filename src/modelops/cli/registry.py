@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import DEFAULT_PARAMS, ParamsFile, app
+from modelops.cli.app import DEFAULT_PARAMS, ParamsFile, app, gate_settings
 from modelops.cli.review import report_verdict
 
 registry_app = typer.Typer(
@@ -21,27 +21,23 @@ app.add_typer(release_app, name="release")
 PushOption = Annotated[bool, typer.Option("--push", help="Push the new tag to origin.")]
 
 
-def _gate_settings(params_file: Path):
-    from modelops import params
-
-    return params.gate_params(params.read_params(params_file))
-
-
 @registry_app.command("show")
 def registry_show(params_file: ParamsFile = DEFAULT_PARAMS) -> None:
     """Every version with its commit, date, stages and key metrics read from git."""
+    from modelops.baselines import read_reports_at
     from modelops.gate import metric_value
     from modelops.registry import versions
 
-    settings = _gate_settings(params_file)
+    settings = gate_settings(params_file)
     shown = versions(Path.cwd(), settings.artifact)
     if not shown:
         typer.echo(f"no version of {settings.artifact} registered yet")
         return
     typer.echo(f"{'version':10} {'commit':8} {'date':19} {'stages':16} {'roc_auc':>8} {'value':>8}")
     for v in shown:
-        auc = metric_value(v["metrics"], "roc_auc")
-        value = metric_value(v["metrics"], "business.value_per_application")
+        metrics = read_reports_at(Path.cwd(), v["commit"])["metrics"]
+        auc = metric_value(metrics, "roc_auc")
+        value = metric_value(metrics, "business.value_per_application")
         stages = ",".join(v["stages"]) + ("" if v["registered"] else " (deregistered)")
         typer.echo(
             f"{v['version']:10} {v['commit'][:8]} {v['date']:%Y-%m-%d %H:%M:%S} {stages:16} "
@@ -65,7 +61,7 @@ def registry_register(
 
     if bump not in BUMPS:
         raise ConfigError(f"--bump must be one of {', '.join(BUMPS)}, got {bump!r}")
-    settings = _gate_settings(params_file)
+    settings = gate_settings(params_file)
     repo = Path.cwd()
     version = register(
         repo, settings, artifact_path(repo, settings.artifact), bump, push, if_changed
@@ -86,7 +82,7 @@ def registry_promote(
     """Assign a stage to a version after the gate passes against the model in that stage."""
     from modelops.registry import promote
 
-    settings = _gate_settings(params_file)
+    settings = gate_settings(params_file)
     tag = promote(Path.cwd(), settings, version, stage, push)
     typer.echo(f"promoted {settings.artifact}@{version} to {stage}: {tag}")
 
@@ -100,7 +96,7 @@ def registry_rollback(
     """Give a stage back to the version that held it before (a new assignment tag)."""
     from modelops.registry import rollback
 
-    settings = _gate_settings(params_file)
+    settings = gate_settings(params_file)
     previous, restored = rollback(Path.cwd(), settings.artifact, stage, push)
     typer.echo(f"rolled back {stage}: {previous} -> {restored}")
 
@@ -120,7 +116,7 @@ def registry_verify(
     """Re-run the gate for a registered version (release and deploy do); exit 1 on failure."""
     from modelops.registry import verify
 
-    settings = _gate_settings(params_file)
+    settings = gate_settings(params_file)
     verdict = verify(Path.cwd(), settings, version, stage)
     report_verdict(verdict, output)
 
@@ -133,7 +129,7 @@ def registry_check_ref(
     """What a tag records, as key=value lines (for $GITHUB_OUTPUT); exit 2 if not a tag of ours."""
     from modelops.registry import read_tag
 
-    event = read_tag(Path.cwd(), tag, _gate_settings(params_file).artifact)
+    event = read_tag(Path.cwd(), tag, gate_settings(params_file).artifact)
     for key in ("kind", "artifact", "version", "stage", "commit"):
         typer.echo(f"{key}={getattr(event, key) or ''}")
 
@@ -147,5 +143,5 @@ def release_bundle(
     """Model, metrics, params, report and manifest, in a folder and a .tar.gz."""
     from modelops.release import build_bundle
 
-    archive = build_bundle(Path.cwd(), _gate_settings(params_file).artifact, version, output)
+    archive = build_bundle(Path.cwd(), gate_settings(params_file).artifact, version, output)
     typer.echo(f"release bundle -> {archive}")

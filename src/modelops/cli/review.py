@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import DEFAULT_PARAMS, ParamsFile, app
+from modelops.cli.app import DEFAULT_PARAMS, ParamsFile, app, gate_settings
 from modelops.errors import InputError
 
 
@@ -29,12 +29,11 @@ def gate(
     params_file: ParamsFile = DEFAULT_PARAMS,
 ) -> None:
     """Apply the metric gate (gate.* in params) against a ref and staged models; 1 on failure."""
-    from modelops import params
     from modelops.baselines import REPORT_FILES, baseline_at_ref, baseline_in_stage
     from modelops.files import read_json
     from modelops.gate import evaluate_gate
 
-    settings = params.gate_params(params.read_params(params_file))
+    settings = gate_settings(params_file)
     current = {
         key: read_json(reports / Path(path).name) if (reports / Path(path).name).is_file() else None
         for key, path in REPORT_FILES.items()
