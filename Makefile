@@ -9,20 +9,26 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run report test lint format clean
+.PHONY: help install run report test test-fast lint format clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-$(BIN)/modelops: pyproject.toml
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+$(BIN)/modelops: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP) --upgrade pip
+	$(PIP) -c constraints.txt -e .
 	@touch $@
 
 $(VENV)/.dev: $(BIN)/modelops
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) -c constraints.txt -e '.[dev]'
 	@touch $@
+
+lock: $(VENV)/.dev ## Pin constraints.txt to what .venv holds (then rebuild: dvc repro)
+	@{ sed -n '1,3p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+	  | grep -v '^modelops'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 install: $(BIN)/modelops ## Create .venv and install the package (no dev extras)
 

@@ -1,4 +1,7 @@
-"""The Typer application and the options every command shares."""
+"""The Typer application, the options every command shares, and reading the config once.
+
+Heavy libraries are imported inside the commands so that `modelops --help` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,38 @@ from typing import Annotated
 
 import typer
 
+from modelops.config import paths
+
 app = typer.Typer(
-    help="Credit-risk model lifecycle: ingest, validate, split, train, evaluate, summarise.",
+    help="Credit-risk model lifecycle: pipeline stages, data contract, gate, report, registry.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
 ParamsFile = Annotated[Path, typer.Option("--params", help="The params file to read.")]
-DEFAULT_PARAMS = Path("params.yaml")
+ContractFile = Annotated[Path, typer.Option("--contract", help="The data contract to read.")]
+
+# The params file the running command read: errors that only the data reveal (ParamsError)
+# name it, as every config error names its file.
+params_file_in_use: Path = paths.PARAMS
 
 
-def gate_settings(params_file: Path):
-    """The gate section of params (the artifact's name, its stages and the rules)."""
-    from modelops import params
+def read_params(params_file: Path):
+    """params.yaml, strictly checked (every section, whatever the command uses)."""
+    from modelops.config.params import load_params
 
-    return params.gate_params(params.read_params(params_file))
+    global params_file_in_use
+    params_file_in_use = params_file
+    return load_params(params_file)
+
+
+def read_settings(params_file: Path, contract_file: Path):
+    """(params, contract), each strictly checked, and checked against each other."""
+    from modelops.config.contract import load_contract
+    from modelops.config.params import check_against_contract
+
+    params = read_params(params_file)
+    contract = load_contract(contract_file)
+    check_against_contract(params, contract, params_file, contract_file)
+    return params, contract

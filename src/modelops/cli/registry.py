@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import DEFAULT_PARAMS, ParamsFile, app, gate_settings
+from modelops.cli.app import ParamsFile, app, read_params
 from modelops.cli.review import report_verdict
+from modelops.config import paths
 
 registry_app = typer.Typer(
-    help="The model registry in git tags (GTO): show, register, promote, roll back.",
+    help="The model registry in git tags (GTO): show, register, promote, roll back, verify.",
     no_args_is_help=True,
 )
 app.add_typer(registry_app, name="registry")
@@ -22,16 +23,16 @@ PushOption = Annotated[bool, typer.Option("--push", help="Push the new tag to or
 
 
 @registry_app.command("show")
-def registry_show(params_file: ParamsFile = DEFAULT_PARAMS) -> None:
+def registry_show(params_file: ParamsFile = paths.PARAMS) -> None:
     """Every version with its commit, date, stages and key metrics read from git."""
-    from modelops.baselines import read_reports_at
-    from modelops.gate import metric_value
-    from modelops.registry import versions
+    from modelops.registry.tags import versions
+    from modelops.review.baselines import read_reports_at
+    from modelops.review.gate import metric_value
 
-    settings = gate_settings(params_file)
-    shown = versions(Path.cwd(), settings.artifact)
+    artifact = read_params(params_file).gate.artifact
+    shown = versions(Path.cwd(), artifact)
     if not shown:
-        typer.echo(f"no version of {settings.artifact} registered yet")
+        typer.echo(f"no version of {artifact} registered yet")
         return
     typer.echo(f"{'version':10} {'commit':8} {'date':19} {'stages':16} {'roc_auc':>8} {'value':>8}")
     for v in shown:
@@ -53,23 +54,28 @@ def registry_register(
     if_changed: Annotated[
         bool, typer.Option("--if-changed", help="Exit 0 without registering an unchanged model.")
     ] = False,
-    params_file: ParamsFile = DEFAULT_PARAMS,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Register the model at HEAD as the next version, if it passes the gate and is new."""
-    from modelops.errors import ConfigError
-    from modelops.registry import BUMPS, artifact_path, register
+    from modelops.pipeline_state import artifact_path
+    from modelops.registry.policy import register
+    from modelops.review.verdicts import gate_check
 
-    if bump not in BUMPS:
-        raise ConfigError(f"--bump must be one of {', '.join(BUMPS)}, got {bump!r}")
-    settings = gate_settings(params_file)
-    repo = Path.cwd()
+    params = read_params(params_file)
+    repo, artifact = Path.cwd(), params.gate.artifact
     version = register(
-        repo, settings, artifact_path(repo, settings.artifact), bump, push, if_changed
+        repo,
+        artifact,
+        artifact_path(repo, artifact),
+        bump,
+        push,
+        if_changed,
+        gate_check(repo, params),
     )
     if version is None:
         typer.echo("not registered: the model is unchanged since the latest version")
         return
-    typer.echo(f"registered {settings.artifact}@{version}" + (" (pushed)" if push else ""))
+    typer.echo(f"registered {artifact}@{version}" + (" (pushed)" if push else ""))
 
 
 @registry_app.command("promote")
@@ -77,27 +83,30 @@ def registry_promote(
     version: Annotated[str, typer.Argument(help="The version to promote, e.g. v1.2.0.")],
     stage: Annotated[str, typer.Option(help="The stage to assign (see .gto).")],
     push: PushOption = False,
-    params_file: ParamsFile = DEFAULT_PARAMS,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Assign a stage to a version after the gate passes against the model in that stage."""
-    from modelops.registry import promote
+    from modelops.registry.policy import promote
+    from modelops.registry.tags import check_stage
+    from modelops.review.verdicts import gate_check
 
-    settings = gate_settings(params_file)
-    tag = promote(Path.cwd(), settings, version, stage, push)
-    typer.echo(f"promoted {settings.artifact}@{version} to {stage}: {tag}")
+    params = read_params(params_file)
+    repo, artifact = Path.cwd(), params.gate.artifact
+    check_stage(repo, stage)
+    tag = promote(repo, artifact, version, stage, push, gate_check(repo, params, stage))
+    typer.echo(f"promoted {artifact}@{version} to {stage}: {tag}")
 
 
 @registry_app.command("rollback")
 def registry_rollback(
     stage: Annotated[str, typer.Option(help="The stage to roll back.")] = "prod",
     push: PushOption = False,
-    params_file: ParamsFile = DEFAULT_PARAMS,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Give a stage back to the version that held it before (a new assignment tag)."""
-    from modelops.registry import rollback
+    from modelops.registry.policy import rollback
 
-    settings = gate_settings(params_file)
-    previous, restored = rollback(Path.cwd(), settings.artifact, stage, push)
+    previous, restored = rollback(Path.cwd(), read_params(params_file).gate.artifact, stage, push)
     typer.echo(f"rolled back {stage}: {previous} -> {restored}")
 
 
@@ -108,40 +117,25 @@ def registry_verify(
         str | None,
         typer.Option(help="Also compare with the version that held this stage before."),
     ] = None,
-    output: Annotated[Path, typer.Option(help="Where to write the verdict.")] = Path(
-        "reports/gate.json"
-    ),
-    params_file: ParamsFile = DEFAULT_PARAMS,
+    output: Annotated[Path, typer.Option(help="Where to write the verdict.")] = paths.GATE,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Re-run the gate for a registered version (release and deploy do); exit 1 on failure."""
-    from modelops.registry import verify
+    from modelops.review.verdicts import version_verdict
 
-    settings = gate_settings(params_file)
-    verdict = verify(Path.cwd(), settings, version, stage)
-    report_verdict(verdict, output)
-
-
-@registry_app.command("check-ref")
-def registry_check_ref(
-    tag: Annotated[str, typer.Argument(help="A registry tag, e.g. credit-risk#prod#3.")],
-    params_file: ParamsFile = DEFAULT_PARAMS,
-) -> None:
-    """What a tag records, as key=value lines (for $GITHUB_OUTPUT); exit 2 if not a tag of ours."""
-    from modelops.registry import read_tag
-
-    event = read_tag(Path.cwd(), tag, gate_settings(params_file).artifact)
-    for key in ("kind", "artifact", "version", "stage", "commit"):
-        typer.echo(f"{key}={getattr(event, key) or ''}")
+    params = read_params(params_file)
+    report_verdict(version_verdict(Path.cwd(), params, version, stage), output)
 
 
 @release_app.command("bundle")
 def release_bundle(
     version: Annotated[str, typer.Option(help="The version being released, e.g. v1.2.0.")],
-    output: Annotated[Path, typer.Option(help="Where to write the bundle.")] = Path("dist"),
-    params_file: ParamsFile = DEFAULT_PARAMS,
+    output: Annotated[Path, typer.Option(help="Where to write the bundle.")] = paths.DIST,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Model, metrics, params, report and manifest, in a folder and a .tar.gz."""
-    from modelops.release import build_bundle
+    from modelops.registry.bundle import build_bundle
 
-    archive = build_bundle(Path.cwd(), gate_settings(params_file).artifact, version, output)
+    artifact = read_params(params_file).gate.artifact
+    archive = build_bundle(Path.cwd(), artifact, version, output)
     typer.echo(f"release bundle -> {archive}")

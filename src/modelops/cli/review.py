@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import DEFAULT_PARAMS, ParamsFile, app, gate_settings
-from modelops.errors import InputError
+from modelops.cli.app import ParamsFile, app, read_params
+from modelops.config import paths
 
 
 @app.command()
@@ -20,31 +20,23 @@ def gate(
         list[str] | None,
         typer.Option(help="Also compare with the model in this GTO stage (default: params)."),
     ] = None,
-    reports: Annotated[Path, typer.Option(help="The reports folder of this change.")] = Path(
-        "reports"
-    ),
-    output: Annotated[Path, typer.Option(help="Where to write the verdict.")] = Path(
-        "reports/gate.json"
-    ),
-    params_file: ParamsFile = DEFAULT_PARAMS,
+    reports: Annotated[
+        Path, typer.Option(help="The reports folder of this change.")
+    ] = paths.REPORTS,
+    output: Annotated[Path, typer.Option(help="Where to write the verdict.")] = paths.GATE,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Apply the metric gate (gate.* in params) against a ref and staged models; 1 on failure."""
-    from modelops.baselines import REPORT_FILES, baseline_at_ref, baseline_in_stage
-    from modelops.files import read_json
-    from modelops.gate import evaluate_gate
+    """Apply the metric gate (gate.* in params) against a ref and staged models; 1 on failure.
 
-    settings = gate_settings(params_file)
-    current = {
-        key: read_json(reports / Path(path).name) if (reports / Path(path).name).is_file() else None
-        for key, path in REPORT_FILES.items()
-    }
-    if current["metrics"] is None:
-        raise InputError(f"{reports}/metrics.json not found (run dvc repro first)")
-    repo = Path.cwd()
-    baselines = [baseline_at_ref(repo, baseline)]
-    for name in stage if stage is not None else settings.stages:
-        baselines.append(baseline_in_stage(repo, settings.artifact, name))
-    report_verdict(evaluate_gate(current, baselines, settings), output)
+    An unknown ref or stage, or a baseline report that cannot be read, is exit 2: the gate
+    never passes because it had nothing to compare with.
+    """
+    from modelops.review.verdicts import change_verdict
+
+    params = read_params(params_file)
+    stages = stage if stage is not None else params.gate.baseline_stages
+    verdict = change_verdict(Path.cwd(), reports, baseline, stages, params)
+    report_verdict(verdict, output)
 
 
 def report_verdict(verdict, output: Path) -> None:
@@ -54,7 +46,8 @@ def report_verdict(verdict, output: Path) -> None:
 
     write_json(verdict.as_dict(), output)
     for b in verdict.baselines:
-        typer.echo(f"baseline {b.name}: " + (f"{b.ref} at {b.commit[:8]}" if b.found else b.note))
+        where = f"{b.ref} at {b.commit[:8]}" if b.found else f"none ({b.note})"
+        typer.echo(f"baseline {b.name}: {where}")
     for rule in verdict.rules:
         typer.echo(rule.line())
     if not verdict.passed:
@@ -66,42 +59,45 @@ def report_verdict(verdict, output: Path) -> None:
 
 @app.command()
 def report(
-    gate_file: Annotated[Path, typer.Option("--gate", help="The verdict of modelops gate.")] = Path(
-        "reports/gate.json"
-    ),
-    reports: Annotated[Path, typer.Option(help="The reports folder of this change.")] = Path(
-        "reports"
-    ),
-    output: Annotated[Path, typer.Option(help="Where to write the Markdown report.")] = Path(
-        "reports/report.md"
-    ),
+    gate_file: Annotated[
+        Path, typer.Option("--gate", help="The verdict of modelops gate.")
+    ] = paths.GATE,
+    reports: Annotated[
+        Path, typer.Option(help="The reports folder of this change.")
+    ] = paths.REPORTS,
+    output: Annotated[
+        Path, typer.Option(help="Where to write the Markdown report.")
+    ] = paths.REPORT,
     images: Annotated[
         bool, typer.Option("--images", help="Also link the PNG plots (for CML to upload).")
     ] = False,
-    params_file: ParamsFile = DEFAULT_PARAMS,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Write the pull-request report: verdict, metrics and deltas, params, data, segments."""
-    from modelops import params
-    from modelops.baselines import params_at
-    from modelops.files import read_json, write_text
-    from modelops.report import build_report, params_changes
+    import yaml
 
-    def optional(name: str):
-        path = reports / name
-        return read_json(path) if path.is_file() else None
+    from modelops.files import read_json, read_text, write_text
+    from modelops.review.baselines import params_at
+    from modelops.review.gate import read_verdict
+    from modelops.review.report import build_report, params_changes
 
-    verdict = read_json(gate_file)
+    def optional(path: Path, what: str):
+        return read_json(path, what) if path.is_file() else None
+
+    read_params(params_file)  # checked: the report quotes its values
+    verdict = read_verdict(read_json(gate_file, "gate verdict"), str(gate_file))
     current = {
-        "metrics": read_json(reports / "metrics.json"),
-        "segments": optional("segments.json"),
-        "data_quality": optional("data_quality.json"),
-        "importance": optional("importance.json"),
+        "metrics": read_json(reports / paths.METRICS.name, "metrics report"),
+        "segments": optional(reports / paths.SEGMENTS.name, "segment report"),
+        "data_quality": optional(reports / paths.DATA_QUALITY.name, "data-quality report"),
+        "importance": optional(reports / paths.IMPORTANCE.name, "importance report"),
     }
-    roc = optional("live/plots/sklearn/roc.json")
+    roc = optional(reports / paths.ROC_POINTS.relative_to(paths.REPORTS), "ROC plot data")
     first = verdict["baselines"][0] if verdict["baselines"] else {"commit": None}
     changes = params_changes(
-        params_at(Path.cwd(), first["commit"]), params.read_params(params_file)
+        params_at(Path.cwd(), first["commit"]), yaml.safe_load(read_text(params_file))
     )
-    text = build_report(current, verdict, changes, roc and roc.get("roc"), images)
+    roc_points = roc.get("roc") if isinstance(roc, dict) else None
+    text = build_report(current, verdict, changes, roc_points, images)
     write_text(text, output)
     typer.echo(f"report: {'passed' if verdict['passed'] else 'FAILED'} gate -> {output}")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from modelops.errors import InputError
-from modelops.params import Source
+from modelops.config.params import Source
+from modelops.errors import InputError, redact, shown_text
 
 
 def read_source(source: Source) -> pd.DataFrame:
@@ -28,8 +28,10 @@ def read_source(source: Source) -> pd.DataFrame:
         ) from None
     except pd.errors.EmptyDataError:
         raise InputError(f"source '{source.name}': file.format: {path} is empty") from None
+    except IsADirectoryError:
+        raise InputError(f"source '{source.name}': file.format: {path} is a folder") from None
     except (pd.errors.ParserError, ValueError, OSError) as err:
-        reason = str(err).strip().splitlines()[0]
+        reason = shown_text(_first_line(err), 200)
         raise InputError(
             f"source '{source.name}': file.format: cannot read {path} as {source.kind}: {reason}"
         ) from None
@@ -49,9 +51,10 @@ def _read_sql(source: Source) -> pd.DataFrame:
 
     try:
         engine = sqlalchemy.create_engine(source.url)
-    except (sqlalchemy.exc.ArgumentError, ImportError) as err:
+    except (sqlalchemy.exc.ArgumentError, ImportError, ValueError) as err:
         raise InputError(
-            f"source '{source.name}': bad SQLAlchemy URL {source.url!r}: {err}"
+            f"source '{source.name}': bad SQLAlchemy URL {redact(source.url)!r}: "
+            f"{redact(_first_line(err))}"
         ) from None
     # SQLite would silently create an empty database for a path that does not exist.
     database = engine.url.database
@@ -62,10 +65,16 @@ def _read_sql(source: Source) -> pd.DataFrame:
             return pd.read_sql_query(sqlalchemy.text(source.query), connection)
     # pandas wraps driver errors in its own DatabaseError.
     except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError) as err:
-        reason = str(err).splitlines()[0]
-        raise InputError(f"source '{source.name}': query failed: {reason}") from None
+        url = engine.url.render_as_string(hide_password=True)
+        reason = redact(shown_text(_first_line(err), 200))
+        raise InputError(f"source '{source.name}': query on {url} failed: {reason}") from None
     finally:
         engine.dispose()
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def combine_sources(frames: dict[str, pd.DataFrame], source_column: str) -> pd.DataFrame:

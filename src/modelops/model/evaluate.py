@@ -8,9 +8,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from modelops.business import business_report
-from modelops.errors import ConfigError
-from modelops.params import BusinessParams, DataParams, EvaluateParams
+from modelops.config.params import BusinessParams, EvaluateParams
+from modelops.errors import InputError, ParamsError
+from modelops.model.business import business_report
+from modelops.model.pipeline import model_features, p_bad_of
+from modelops.model.train import Target
 
 MISSING_SEGMENT = "missing"
 
@@ -130,22 +132,29 @@ def clean_for_json(value):
 
 
 def evaluate_model(
-    model, test: pd.DataFrame, data: DataParams, business: BusinessParams, params: EvaluateParams
+    model,
+    test: pd.DataFrame,
+    target: Target,
+    business: BusinessParams,
+    params: EvaluateParams,
 ) -> dict:
     """Everything the evaluate stage reports about a model on the test set.
 
     Returns metrics (with threshold and business value), segments and feature importance,
     plus the arrays the plots are drawn from.
     """
-    from modelops.model import check_features
-    from modelops.train import p_bad_of
-
-    check_features(test, data, "the test set", extra=(business.amount_column, *params.segments))
-    X = test[list(data.features)]
-    is_bad = (test[data.target] == data.positive_class).to_numpy()
-    p_bad = p_bad_of(model, X, data.positive_class)
+    features = model_features(model)
+    needed = [*features, target.column, business.amount_column, *params.segments]
+    missing = [c for c in dict.fromkeys(needed) if c not in test.columns]
+    if missing:
+        raise InputError(f"evaluate: column '{missing[0]}' is not in the test set")
+    X = test[features]
+    is_bad = (test[target.column] == target.positive).to_numpy()
+    if is_bad.all() or not is_bad.any():
+        raise InputError(f"evaluate: the test set holds one value of '{target.column}' only")
+    p_bad = p_bad_of(model, X)
     predicted = model.predict(X)
-    predicted_bad = predicted == data.positive_class
+    predicted_bad = predicted == target.positive
     amount = test[business.amount_column]
 
     value = business_report(
@@ -170,7 +179,7 @@ def evaluate_model(
         for column in params.segments
     }
     importance = feature_importance(
-        model, X, test[data.target], params.permutation_repeats, params.seed
+        model, X, test[target.column], params.permutation_repeats, params.seed
     )
     return {
         "metrics": metrics,
@@ -178,7 +187,7 @@ def evaluate_model(
         "importance": importance,
         "is_bad": is_bad,
         "p_bad": p_bad,
-        "actual": test[data.target].to_numpy(),
+        "actual": test[target.column].to_numpy(),
         "predicted": np.asarray(predicted),
     }
 
@@ -187,8 +196,7 @@ def _edges_for(values: pd.Series, params: EvaluateParams) -> tuple[float, ...] |
     """Band edges for a numeric segment column; one segment per value otherwise."""
     edges = params.segment_edges.get(values.name)
     if edges is None and pd.api.types.is_numeric_dtype(values):
-        raise ConfigError(
-            f"params.yaml: segment column '{values.name}' is numeric; "
-            f"give its bands in 'evaluate.segment_edges.{values.name}'"
+        raise ParamsError(
+            "evaluate.segments", values.name, "is numeric: give its bands in segment_edges"
         )
-    return edges
+    return None if edges is None else tuple(edges)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from modelops.business import choose_threshold
-from modelops.model import build_pipeline, check_features
-from modelops.params import BusinessParams, DataParams, TrainParams
+from modelops.config.params import BusinessParams, TrainParams
+from modelops.errors import InputError, ParamsError
+from modelops.model.business import choose_threshold
+from modelops.model.pipeline import build_pipeline, feature_kinds
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,14 @@ class TrainedModel:
     out_of_fold_roc_auc: float
 
 
+@dataclass(frozen=True)
+class Target:
+    """The column to predict and its value that means default."""
+
+    column: str
+    positive: str
+
+
 def out_of_fold_p_bad(pipeline, X: pd.DataFrame, is_bad: np.ndarray, folds: int, seed: int):
     """Probability of default for each training row from a model that never saw that row."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -30,7 +39,11 @@ def out_of_fold_p_bad(pipeline, X: pd.DataFrame, is_bad: np.ndarray, folds: int,
 
 
 def train_model(
-    train: pd.DataFrame, data: DataParams, params: TrainParams, business: BusinessParams
+    train: pd.DataFrame,
+    features: list[str],
+    target: Target,
+    params: TrainParams,
+    business: BusinessParams,
 ) -> TrainedModel:
     """Fit on the whole training set with a threshold chosen on out-of-fold predictions.
 
@@ -39,23 +52,28 @@ def train_model(
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import FixedThresholdClassifier
 
-    check_features(train, data, "the training set", extra=(business.amount_column,))
-    X = train[list(data.features)]
-    is_bad = (train[data.target] == data.positive_class).to_numpy()
-    p_bad = out_of_fold_p_bad(build_pipeline(data, params), X, is_bad, params.cv_folds, params.seed)
+    for column in (target.column, business.amount_column):
+        if column not in train.columns:
+            raise InputError(f"train: column '{column}' is not in the training set")
+    is_bad = (train[target.column] == target.positive).to_numpy()
+    rarest = int(min(is_bad.sum(), (~is_bad).sum()))
+    if rarest < params.cv_folds:
+        raise ParamsError(
+            "train.cv_folds",
+            params.cv_folds,
+            f"is more folds than the rarer class has rows in the training set ({rarest})",
+        )
+    numeric, categorical = feature_kinds(train, features)
+    X = train[features]
+    pipeline = build_pipeline(numeric, categorical, params)
+    p_bad = out_of_fold_p_bad(pipeline, X, is_bad, params.cv_folds, params.seed)
     threshold = choose_threshold(
         p_bad, is_bad, train[business.amount_column], business.margin, business.loss_given_default
     )
     classifier = FixedThresholdClassifier(
-        build_pipeline(data, params),
+        build_pipeline(numeric, categorical, params),
         threshold=threshold,
-        pos_label=data.positive_class,
+        pos_label=target.positive,
         response_method="predict_proba",
-    ).fit(X, train[data.target])
+    ).fit(X, train[target.column])
     return TrainedModel(classifier, threshold, float(roc_auc_score(is_bad, p_bad)))
-
-
-def p_bad_of(model, X: pd.DataFrame, positive_class: str) -> np.ndarray:
-    """The model's probability of the positive class (default) for each row."""
-    column = list(model.classes_).index(positive_class)
-    return model.predict_proba(X)[:, column]

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from modelops.contract import Contract, as_numbers, pandera_schema
-from modelops.corrections import apply_corrections
-from modelops.errors import ConfigError
+from modelops.config.contract import Contract
+from modelops.data.corrections import apply_corrections
+from modelops.data.rules import as_numbers, pandera_schema
+from modelops.errors import SHOWN_EXAMPLES, ConfigError, shown, shown_text
 
 QUARANTINE_REASON = "quarantine_reason"
-EXAMPLES = 5
 
 # pandera's names for its built-in checks, as the contract's rule suffixes.
 PANDERA_CHECKS = {"not_nullable": "not_null", "field_uniqueness": "unique"}
@@ -63,7 +63,7 @@ class RuleResult:
             if self.rows:
                 text += f", {self.rows} rows"
         if any(e is not None for e in self.examples):
-            text += f", e.g. {', '.join(repr(e) for e in self.examples)}"
+            text += f", e.g. {', '.join(shown(e) for e in self.examples)}"
         return text
 
 
@@ -106,12 +106,12 @@ def validate_against_contract(
 
 
 def _schema_drift(df: pd.DataFrame, contract: Contract) -> list[RuleResult]:
-    missing = [c.name for c in contract.columns.values() if c.required and c.name not in df]
-    unknown = [str(c) for c in df.columns if c not in contract.columns]
+    missing = [name for name, c in contract.columns.items() if c.required and name not in df]
+    unknown = [shown_text(str(c)) for c in df.columns if c not in contract.columns]
     results = [
         RuleResult("schema.required_column", name, "missing", "present", False) for name in missing
     ]
-    severity = "error" if contract.unknown_columns == "fail" else "warning"
+    severity = "error" if contract.dataset.unknown_columns == "fail" else "warning"
     results += [
         RuleResult("schema.unknown_column", name, "not in contract", "known", False, severity)
         for name in unknown
@@ -135,7 +135,7 @@ def _row_failures(data: pd.DataFrame, contract: Contract) -> pd.Series:
         first = crashed.iloc[0]
         raise ConfigError(
             f"contract rule '{first['column']}.{first['check']}' could not run: "
-            f"{first['failure_case']}"
+            f"{shown_text(str(first['failure_case']))}"
         )
     frame_level = cases["schema_context"] == "DataFrameSchema"
     check = cases["check"].astype(str).map(lambda c: PANDERA_CHECKS.get(c, c))
@@ -157,13 +157,13 @@ def _row_rule_counts(reasons: pd.Series, rows: pd.DataFrame, contract: Contract)
     for rule, count in _by_rule(reasons).items():
         hit = reasons.str.split("; ").map(lambda rs, r=rule: r in rs).to_numpy()
         columns = cross.get(rule) or (rule.split(".", 1)[0],)
-        shown = [c for c in columns if c in rows]
-        values = rows.loc[hit, shown].drop_duplicates().head(EXAMPLES)
-        if len(shown) == 1:
-            examples = [_plain(v) for v in values[shown[0]]]
+        present = [c for c in columns if c in rows]
+        values = rows.loc[hit, present].head(1000).drop_duplicates().head(SHOWN_EXAMPLES)
+        if len(present) == 1:
+            examples = [_example(v) for v in values[present[0]]]
         else:  # a rule across columns: show each example row's values of those columns
             examples = [
-                ", ".join(f"{c}={_plain(v)}" for c, v in zip(shown, row, strict=True))
+                ", ".join(f"{c}={_example(v)}" for c, v in zip(present, row, strict=True))
                 for row in values.itertuples(index=False)
             ]
         # A row rule never fails the run by itself: the quarantine share does.
@@ -183,8 +183,8 @@ def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> lis
             "dataset.min_rows",
             None,
             rows_out,
-            f">= {contract.min_rows}",
-            rows_out >= contract.min_rows,
+            f">= {contract.dataset.min_rows}",
+            rows_out >= contract.dataset.min_rows,
         )
     )
     duplicates = corrected.counts["exact_duplicates_dropped"]
@@ -194,8 +194,8 @@ def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> lis
             "dataset.duplicate_share",
             None,
             round(share, 6),
-            f"<= {contract.max_duplicate_share}",
-            share <= contract.max_duplicate_share,
+            f"<= {contract.dataset.max_duplicate_share}",
+            share <= contract.dataset.max_duplicate_share,
             rows=duplicates,
         )
     )
@@ -206,19 +206,19 @@ def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> lis
             "dataset.quarantine_share",
             None,
             round(share, 6),
-            f"<= {contract.max_quarantine_share}",
-            share <= contract.max_quarantine_share,
+            f"<= {contract.dataset.max_quarantine_share}",
+            share <= contract.dataset.max_quarantine_share,
             rows=quarantined,
         )
     )
-    for rule in contract.columns.values():
-        if rule.max_missing > 0 and rule.name in data:
-            missing = int(data[rule.name].isna().sum())
+    for name, rule in contract.columns.items():
+        if rule.max_missing > 0 and name in data:
+            missing = int(data[name].isna().sum())
             share = missing / len(data) if len(data) else 0.0
             results.append(
                 RuleResult(
-                    f"{rule.name}.max_missing",
-                    rule.name,
+                    f"{name}.max_missing",
+                    name,
                     round(share, 6),
                     f"<= {rule.max_missing}",
                     share <= rule.max_missing,
@@ -226,12 +226,12 @@ def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> lis
                 )
             )
     if rows_out:
-        share = float((validated[contract.target] == contract.positive).mean())
-        low, high = contract.positive_share
+        share = float((validated[contract.target.column] == contract.positive).mean())
+        low, high = contract.target.positive_share
         results.append(
             RuleResult(
                 "dataset.positive_share",
-                contract.target,
+                contract.target.column,
                 round(share, 6),
                 f"between {low} and {high}",
                 low <= share <= high,
@@ -259,10 +259,12 @@ def _by_rule(reasons: pd.Series) -> dict[str, int]:
     return {str(rule): int(n) for rule, n in sorted(counts.items())}
 
 
-def _plain(value):
+def _example(value):
+    """An example value for the report and messages: plain, and text cut to a bounded size."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
-    return value.item() if hasattr(value, "item") else value
+    value = value.item() if hasattr(value, "item") else value
+    return shown_text(value) if isinstance(value, str) else value
 
 
 def _result(validated, quarantine, rows_in, corrected, by_rule, rules):

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from modelops.contract import Contract
+from modelops.config.contract import Contract
+
+PLAIN_NUMBER = r"-?\d+(?:\.\d+)?"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ def apply_corrections(
     Exact duplicates are found ignoring source_column: one application delivered by two
     sources is one application.
     """
+    fixes = contract.corrections
     data = df.copy()
     changed = np.zeros(len(data), dtype=bool)
     counts = {
@@ -40,12 +43,12 @@ def apply_corrections(
         "missing_codes_mapped": 0,
         "exact_duplicates_dropped": 0,
     }
-    for rule in contract.columns.values():
-        if rule.name not in data:
+    for name, rule in contract.columns.items():
+        if name not in data:
             continue
-        column = data[rule.name]
+        column = data[name]
         if rule.type == "category":
-            if contract.normalize_categories:
+            if fixes.normalize_categories:
                 column, hits = _normalize_case(column)
                 counts["normalized_category_values"] += int(hits.sum())
                 changed |= hits
@@ -55,18 +58,18 @@ def apply_corrections(
                 counts["synonyms_mapped"] += int(hits.sum())
                 changed |= hits
         elif rule.numeric:
-            if contract.coerce_numeric_text:
+            if fixes.coerce_numeric_text:
                 column, hits = _coerce_numeric_text(column)
                 counts["numeric_text_coerced"] += int(hits.sum())
                 changed |= hits
-            if contract.missing_codes:
-                hits = column.isin(contract.missing_codes).to_numpy()
+            if fixes.missing_codes:
+                hits = column.isin(fixes.missing_codes).to_numpy()
                 column = column.mask(hits)
                 counts["missing_codes_mapped"] += int(hits.sum())
                 changed |= hits
-        data[rule.name] = column
+        data[name] = column
     data = data.assign(_changed=changed)
-    if contract.drop_exact_duplicates:
+    if fixes.drop_exact_duplicates:
         compared = [c for c in data.columns if c in contract.columns and c != source_column]
         duplicated = data.duplicated(subset=compared or None, keep="first")
         counts["exact_duplicates_dropped"] = int(duplicated.sum())
@@ -79,9 +82,6 @@ def _normalize_case(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
     text = column.where(column.isna(), column.astype("string").str.strip().str.lower())
     hits = (column.notna() & (text.astype("string") != column.astype("string"))).to_numpy()
     return column.mask(hits, text), hits.astype(bool)
-
-
-PLAIN_NUMBER = r"-?\d+(?:\.\d+)?"
 
 
 def _coerce_numeric_text(column: pd.Series) -> tuple[pd.Series, np.ndarray]:

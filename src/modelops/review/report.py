@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from modelops.gate import metric_value
+from modelops.review.gate import metric_value
 
 WATERMARK = "<!-- modelops report -->"
 HEADLINE_METRICS = [

@@ -1,0 +1,243 @@
+"""The data contract (data/contract.yaml) as a strict model: what every column must be, what
+the target is, and what the whole data set must keep. Loaded once, checked on load.
+
+A contract that cannot be applied as written (an unknown key, min above max, an empty list
+of categories, a synonym pointing outside the allowed values) is a ConfigError naming the
+key, so that a typo never switches a rule off and a contradiction is never blamed on data.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from modelops.config.reading import Strict, parse, read_yaml_mapping
+from modelops.errors import shown
+
+ColumnType = Literal["string", "category", "integer", "number"]
+NUMERIC_TYPES = ("integer", "number")
+ROW_RULE = re.compile(r"^\s*(\w+)\s*(<=|>=|==|!=|<|>)\s*(-?[\w.]+)\s*$")
+RULE_SUFFIXES = ("type", "integer", "range", "allowed", "not_null", "unique", "max_missing")
+
+
+def normalize_category(value: str) -> str:
+    """A category value as the normalize_categories correction makes it: trimmed, lower-case."""
+    return value.strip().lower()
+
+
+class ColumnRule(Strict):
+    """What one column must be: type, missing share, range or categories, uniqueness."""
+
+    type: ColumnType
+    max_missing: float = Field(0.0, ge=0, le=1)
+    required: bool = True
+    unique: bool = False
+    min: float | None = None
+    max: float | None = None
+    allowed: list[str] | None = Field(None, min_length=1)
+    synonyms: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ColumnRule:
+        if (self.min is not None or self.max is not None) and not self.numeric:
+            raise ValueError(f"min and max apply to integer and number columns, not {self.type}")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}: no value can pass")
+        if (self.allowed is not None or self.synonyms) and self.type != "category":
+            raise ValueError(f"allowed and synonyms apply to category columns, not {self.type}")
+        if self.allowed is not None:
+            repeated = sorted({v for v in self.allowed if self.allowed.count(v) > 1})
+            if repeated:
+                raise ValueError(f"allowed lists {shown(repeated[0])} twice")
+            outside = [v for v in self.synonyms.values() if v not in self.allowed]
+            if outside:
+                raise ValueError(
+                    f"synonyms map to {shown(outside[0])}, which is not an allowed value"
+                )
+        return self
+
+    def normalized(self) -> ColumnRule:
+        """The rule with categories written the way normalize_categories writes the data."""
+        allowed = None
+        if self.allowed is not None:
+            allowed = [normalize_category(v) for v in self.allowed]
+            for value, norm in zip(self.allowed, allowed, strict=True):
+                if allowed.count(norm) > 1:
+                    raise ValueError(
+                        f"allowed value {shown(value)} is {shown(norm)} once normalised "
+                        "(trimmed, lower-case), like another allowed value"
+                    )
+        synonyms = {normalize_category(k): normalize_category(v) for k, v in self.synonyms.items()}
+        return self.model_copy(update={"allowed": allowed, "synonyms": synonyms})
+
+
+class RowRule(Strict):
+    """A comparison between two columns, or a column and a number, that every row obeys."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][\w.]*$")
+    rule: str
+
+    @field_validator("rule")
+    @classmethod
+    def _readable(cls, rule: str) -> str:
+        if not ROW_RULE.match(rule):
+            raise ValueError(
+                f"cannot read {shown(rule)}: write COLUMN OP COLUMN or COLUMN OP NUMBER "
+                "with OP one of <= >= == != < >"
+            )
+        return rule
+
+    @property
+    def parts(self) -> tuple[str, str, str]:
+        left, op, right = ROW_RULE.match(self.rule).groups()
+        return left, op, right
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        left, _, right = self.parts
+        return tuple(side for side in (left, right) if not is_number(side))
+
+
+class Dataset(Strict):
+    """Rules on the whole data set."""
+
+    id_column: str | None = None
+    min_rows: int = Field(ge=1)
+    max_duplicate_share: float = Field(ge=0, le=1)
+    max_quarantine_share: float = Field(ge=0, le=1)
+    unknown_columns: Literal["warn", "fail"] = "warn"
+
+
+class Target(Strict):
+    """The column the model predicts, its two values, and which one is the event (default)."""
+
+    column: str
+    allowed: list[str] = Field(min_length=2, max_length=2)
+    positive: str
+    positive_share: list[float] = Field(min_length=2, max_length=2)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Target:
+        if self.allowed[0] == self.allowed[1]:
+            raise ValueError(f"allowed lists {shown(self.allowed[0])} twice")
+        if self.positive not in self.allowed:
+            raise ValueError(
+                f"positive {shown(self.positive)} is not one of allowed {self.allowed}"
+            )
+        low, high = self.positive_share
+        if not 0 <= low <= high <= 1:
+            raise ValueError(
+                f"positive_share must be [low, high] with 0 <= low <= high <= 1, "
+                f"got {self.positive_share}"
+            )
+        return self
+
+
+class Corrections(Strict):
+    """The unambiguous repairs applied before the rules, each counted in the report."""
+
+    normalize_categories: bool = False
+    coerce_numeric_text: bool = False
+    missing_codes: list[float] = Field(default_factory=list)
+    drop_exact_duplicates: bool = False
+
+
+class Contract(Strict):
+    """The whole contract; category values already normalised when the data will be."""
+
+    dataset: Dataset
+    target: Target
+    corrections: Corrections = Corrections()
+    columns: dict[str, ColumnRule] = Field(min_length=1)
+    row_rules: list[RowRule] = Field(default_factory=list)
+
+    @property
+    def positive(self) -> str:
+        return self.target.positive
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Contract:
+        target = self.target.column
+        if target not in self.columns:
+            raise ValueError(f"target.column {shown(target)} is not under columns")
+        target_rule = self.columns[target]
+        if target_rule.type != "category":
+            raise ValueError(f"columns.{target} must be of type category (it is the target)")
+        if target_rule.max_missing != 0:
+            raise ValueError(
+                f"columns.{target}.max_missing must be 0: a row without its target can "
+                "neither train nor test a model"
+            )
+        if target_rule.allowed not in (None, self.target.allowed):
+            raise ValueError(f"columns.{target}.allowed differs from target.allowed")
+        id_column = self.dataset.id_column
+        if id_column is not None:
+            rule = self.columns.get(id_column)
+            if rule is None:
+                raise ValueError(f"dataset.id_column {shown(id_column)} is not under columns")
+            if not rule.unique or rule.max_missing != 0:
+                raise ValueError(
+                    f"columns.{id_column} is the id column: it needs unique: true and "
+                    "max_missing: 0"
+                )
+        self._check_row_rules()
+        contract = self._normalized() if self.corrections.normalize_categories else self
+        # The target's values live under target:; its column rule takes them from there.
+        columns = dict(contract.columns)
+        columns[target] = columns[target].model_copy(
+            update={"allowed": list(contract.target.allowed)}
+        )
+        return contract.model_copy(update={"columns": columns})
+
+    def _check_row_rules(self) -> None:
+        names = [rule.name for rule in self.row_rules]
+        for rule in self.row_rules:
+            if names.count(rule.name) > 1:
+                raise ValueError(f"row_rules: the name {shown(rule.name)} is used twice")
+            if rule.name.split(".")[-1] in RULE_SUFFIXES and "." in rule.name:
+                raise ValueError(f"row_rules: {shown(rule.name)} looks like a column rule's name")
+            left, _, right = rule.parts
+            if is_number(left) and is_number(right):
+                raise ValueError(f"row rule {shown(rule.name)} compares two numbers")
+            for side in rule.columns:
+                if side not in self.columns:
+                    raise ValueError(f"row rule {shown(rule.name)}: {side!r} is not under columns")
+                if not self.columns[side].numeric:
+                    raise ValueError(
+                        f"row rule {shown(rule.name)}: column {side!r} is not a number column"
+                    )
+
+    def _normalized(self) -> Contract:
+        columns = {}
+        for name, rule in self.columns.items():
+            try:
+                columns[name] = rule.normalized() if rule.type == "category" else rule
+            except ValueError as err:
+                raise ValueError(f"columns.{name}: {err}") from None
+        allowed = [normalize_category(v) for v in self.target.allowed]
+        if allowed[0] == allowed[1]:
+            raise ValueError(f"target.allowed {self.target.allowed} are one value once normalised")
+        target = self.target.model_copy(
+            update={"allowed": allowed, "positive": normalize_category(self.target.positive)}
+        )
+        return self.model_copy(update={"columns": columns, "target": target})
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def load_contract(path: str | Path) -> Contract:
+    """Read and check the contract; anything malformed is a ConfigError naming the key."""
+    return parse(Contract, read_yaml_mapping(path, "contract"), path)

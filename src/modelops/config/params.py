@@ -1,0 +1,243 @@
+"""params.yaml as a strict model: one section per concern, checked on load.
+
+Unknown keys, wrong types, values scikit-learn would refuse and contradictions are a
+ConfigError naming the file, the key path and the value. `check_against_contract` checks what
+params say about columns against what data/contract.yaml says they are. Each dvc.yaml stage
+lists exactly the keys it uses, so a change re-runs only the stages it affects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from modelops.config.contract import Contract
+from modelops.config.metrics import METRICS, SEGMENT_METRICS
+from modelops.config.reading import Strict, parse, read_yaml_mapping
+from modelops.errors import ConfigError, shown
+
+Seed = Field(ge=0, le=2**32 - 1)  # numpy's range for a random seed
+Metric = Literal[METRICS]
+SegmentMetric = Literal[SEGMENT_METRICS]
+
+
+def _repeated(values: list[str]) -> str | None:
+    return next((v for v in values if values.count(v) > 1), None)
+
+
+class DataParams(Strict):
+    """Which columns the model learns from, and the column ingest adds to name each source."""
+
+    source_column: str = Field(min_length=1)
+    features: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> DataParams:
+        if (twice := _repeated(self.features)) is not None:
+            raise ValueError(f"features lists {shown(twice)} twice")
+        return self
+
+
+class Source(Strict):
+    """One place applications come from: a CSV or Parquet file, or a SQL query."""
+
+    name: str = Field(min_length=1)
+    kind: Literal["csv", "parquet", "sql"]
+    path: str | None = None
+    url: str | None = None
+    query: str | None = None
+
+    @model_validator(mode="after")
+    def _keys_fit_kind(self) -> Source:
+        needed, unused = (("url", "query"), ("path",)) if self.kind == "sql" else (("path",), ())
+        unused += ("url", "query") if self.kind != "sql" else ()
+        for key in needed:
+            if not getattr(self, key):
+                raise ValueError(f"a {self.kind} source needs '{key}'")
+        for key in unused:
+            if getattr(self, key) is not None:
+                raise ValueError(f"'{key}' does not apply to a {self.kind} source")
+        return self
+
+
+class IngestParams(Strict):
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> IngestParams:
+        if (twice := _repeated([s.name for s in self.sources])) is not None:
+            raise ValueError(f"two sources are named {shown(twice)}: names must be unique")
+        return self
+
+
+class SplitParams(Strict):
+    test_size: float = Field(gt=0, lt=1)
+    seed: int = Seed
+
+
+class LogisticRegressionParams(Strict):
+    C: float = Field(1.0, gt=0)
+    max_iter: int = Field(100, ge=1, le=1_000_000)
+    class_weight: Literal["balanced"] | None = None
+
+
+class RandomForestParams(Strict):
+    n_estimators: int = Field(100, ge=1, le=100_000)
+    min_samples_leaf: int = Field(1, ge=1)
+    max_depth: int | None = Field(None, ge=1)
+    max_features: Literal["sqrt", "log2"] | None = "sqrt"
+    class_weight: Literal["balanced", "balanced_subsample"] | None = None
+    n_jobs: int = Field(1, ge=-1, le=1024)
+
+    @model_validator(mode="after")
+    def _jobs(self) -> RandomForestParams:
+        if self.n_jobs == 0:
+            raise ValueError("n_jobs must be a number of processes (>= 1) or -1 for every core")
+        return self
+
+
+class HistGradientBoostingParams(Strict):
+    learning_rate: float = Field(0.1, gt=0, le=10)
+    max_iter: int = Field(100, ge=1, le=100_000)
+    max_leaf_nodes: int = Field(31, ge=2)
+    max_depth: int | None = Field(None, ge=1)
+    min_samples_leaf: int = Field(20, ge=1)
+    l2_regularization: float = Field(0.0, ge=0)
+    class_weight: Literal["balanced"] | None = None
+
+
+ModelKind = Literal["logistic_regression", "random_forest", "hist_gradient_boosting"]
+MODEL_KINDS: tuple[str, ...] = ModelKind.__args__
+
+
+class TrainParams(Strict):
+    """The estimator to fit, the hyper-parameters of each kind, and the threshold's folds."""
+
+    model: ModelKind
+    seed: int = Seed
+    cv_folds: int = Field(ge=2, le=50)
+    logistic_regression: LogisticRegressionParams = LogisticRegressionParams()
+    random_forest: RandomForestParams = RandomForestParams()
+    hist_gradient_boosting: HistGradientBoostingParams = HistGradientBoostingParams()
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        """The chosen estimator's keyword arguments."""
+        return getattr(self, self.model).model_dump()
+
+
+class BusinessParams(Strict):
+    """Money per unit of loan amount: earned on a repaid loan, lost on a defaulted one."""
+
+    amount_column: str
+    margin: float = Field(gt=0)
+    loss_given_default: float = Field(gt=0)
+
+
+class EvaluateParams(Strict):
+    segments: list[str] = Field(default_factory=list)
+    segment_edges: dict[str, list[float]] = Field(default_factory=dict)
+    permutation_repeats: int = Field(ge=1, le=100)
+    seed: int = Seed
+
+    @model_validator(mode="after")
+    def _edges(self) -> EvaluateParams:
+        if (twice := _repeated(self.segments)) is not None:
+            raise ValueError(f"segments lists {shown(twice)} twice")
+        for column, edges in self.segment_edges.items():
+            if column not in self.segments:
+                raise ValueError(f"segment_edges.{column}: {column!r} is not under segments")
+            if len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges)):
+                raise ValueError(
+                    f"segment_edges.{column} must list at least two strictly increasing "
+                    f"edges, got {edges}"
+                )
+        return self
+
+
+class SegmentRules(Strict):
+    min_rows: int = Field(1, ge=1)
+    floors: dict[SegmentMetric, float] = Field(default_factory=dict)
+    max_gap: dict[SegmentMetric, float] = Field(default_factory=dict)
+
+
+class GateParams(Strict):
+    """The rules a model must keep to be merged, registered or promoted (quality manager)."""
+
+    artifact: str = Field(min_length=1)
+    baseline_stages: list[str] = Field(default_factory=list)
+    floors: dict[Metric, float] = Field(default_factory=dict)
+    ceilings: dict[Metric, float] = Field(default_factory=dict)
+    max_drop: dict[Metric, float] = Field(default_factory=dict)
+    segments: SegmentRules = SegmentRules()
+
+    @model_validator(mode="after")
+    def _drops(self) -> GateParams:
+        negative = next((k for k, v in self.max_drop.items() if v < 0), None)
+        if negative is not None:
+            raise ValueError(
+                f"max_drop.{negative} must be 0 or more, got {self.max_drop[negative]}"
+            )
+        return self
+
+
+class Params(Strict):
+    data: DataParams
+    ingest: IngestParams
+    split: SplitParams
+    train: TrainParams
+    business: BusinessParams
+    evaluate: EvaluateParams
+    gate: GateParams
+
+
+def load_params(path: str | Path) -> Params:
+    """Read and check params.yaml; any mistake is a ConfigError naming file, key and value."""
+    return parse(Params, read_yaml_mapping(path, "params file"), path)
+
+
+def check_against_contract(
+    params: Params, contract: Contract, params_file: str | Path, contract_file: str | Path
+) -> None:
+    """The columns params name exist in the contract and are of a kind that can serve there."""
+
+    def fail(key: str, value: str, reason: str) -> None:
+        raise ConfigError(f"{params_file}: '{key}' {shown(value)} {reason}")
+
+    columns = contract.columns
+    not_there = f"is not a column of {contract_file}"
+    if params.data.source_column not in columns:
+        fail("data.source_column", params.data.source_column, not_there)
+    excluded = {
+        contract.target.column: "is the target",
+        contract.dataset.id_column: "is the id column",
+        params.data.source_column: "is the source column (where a row came from)",
+    }
+    for i, feature in enumerate(params.data.features):
+        key = f"data.features[{i}]"
+        if feature not in columns:
+            fail(key, feature, not_there)
+        if feature in excluded:
+            fail(key, feature, f"{excluded[feature]}: it cannot be a feature")
+        if columns[feature].type == "string":
+            fail(key, feature, "is a string column: declare it category in the contract to use it")
+    amount = params.business.amount_column
+    if amount not in columns:
+        fail("business.amount_column", amount, not_there)
+    if not columns[amount].numeric or columns[amount].max_missing > 0:
+        fail(
+            "business.amount_column",
+            amount,
+            "must be a number column that is never missing (max_missing: 0)",
+        )
+    for i, segment in enumerate(params.evaluate.segments):
+        if segment not in columns:
+            fail(f"evaluate.segments[{i}]", segment, not_there)
+        has_edges = segment in params.evaluate.segment_edges
+        if columns[segment].numeric and not has_edges:
+            fail(f"evaluate.segments[{i}]", segment, "is numeric: give its bands in segment_edges")
+        if not columns[segment].numeric and has_edges:
+            fail(f"evaluate.segment_edges.{segment}", segment, "is not numeric: it has no bands")

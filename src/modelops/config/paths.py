@@ -1,0 +1,34 @@
+"""Default paths of the pipeline's inputs and outputs, shared by the command line's defaults,
+the release bundle and the tests. dvc.yaml stays the pipeline's source of truth: a test
+checks that every stage's command names these paths.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PARAMS = Path("params.yaml")
+CONTRACT = Path("data/contract.yaml")
+DVC_YAML = Path("dvc.yaml")
+
+RAW = Path("data/raw/applications.parquet")
+VALIDATED = Path("data/validated/applications.parquet")
+QUARANTINE = Path("data/quarantine/applications.csv")
+TRAIN = Path("data/processed/train.parquet")
+TEST = Path("data/processed/test.parquet")
+MODEL = Path("models/model.skops")
+
+REPORTS = Path("reports")
+DATA_QUALITY = REPORTS / "data_quality.json"
+TRAINING = REPORTS / "training.json"
+# Written by evaluate into its --reports folder, under these names.
+METRICS = REPORTS / "metrics.json"
+SEGMENTS = REPORTS / "segments.json"
+IMPORTANCE = REPORTS / "importance.json"
+LIVE = REPORTS / "live"
+ROC_POINTS = LIVE / "plots" / "sklearn" / "roc.json"
+# Written per pull request by `modelops gate` and `modelops report`.
+GATE = REPORTS / "gate.json"
+REPORT = REPORTS / "report.md"
+
+DIST = Path("dist")

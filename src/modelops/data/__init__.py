@@ -1,0 +1,1 @@
+"""DataOps: ingest sources, correct and validate against the contract, quarantine, split."""

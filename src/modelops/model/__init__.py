@@ -1,0 +1,1 @@
+"""The model: the scikit-learn Pipeline and its file, training, business value, evaluation."""

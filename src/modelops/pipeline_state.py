@@ -1,0 +1,58 @@
+"""What DVC records of the pipeline, read with DVC's own API: where an artifact lives
+(dvc.yaml `artifacts:`) and every output's hash (dvc.lock), in the workspace or at a commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from modelops.errors import ConfigError, InputError, shown_text
+
+
+def _open(repo: Path, rev: str | None):
+    from dvc.exceptions import DvcException
+    from dvc.repo import Repo
+
+    try:
+        return Repo.open(str(repo), rev=rev) if rev else Repo(str(repo))
+    except DvcException as err:
+        where = f" at {rev[:8]}" if rev else ""
+        raise InputError(
+            f"{repo}{where} is not a DVC project: {shown_text(str(err), 200)}"
+        ) from None
+
+
+def artifact_path(repo: Path, artifact: str, rev: str | None = None) -> str:
+    """The path dvc.yaml declares for artifact (models/model.skops for credit-risk)."""
+    from dvc.exceptions import DvcException
+
+    with _open(repo, rev) as dvc_repo:
+        try:
+            declared = {
+                name: spec.path
+                for by_name in dvc_repo.artifacts.read().values()
+                for name, spec in by_name.items()
+            }
+        except DvcException as err:
+            raise ConfigError(f"dvc.yaml: cannot read its artifacts: {err}") from None
+    if artifact not in declared:
+        raise ConfigError(f"dvc.yaml declares no artifact '{artifact}' (params gate.artifact)")
+    return declared[artifact]
+
+
+def output_hashes(repo: Path, rev: str | None = None) -> dict[str, str]:
+    """Every pipeline output's md5 as dvc.lock records it, by path; {} when there is none."""
+    from dvc.exceptions import DvcException
+
+    with _open(repo, rev) as dvc_repo:
+        try:
+            outs = list(dvc_repo.index.outs)
+        except DvcException as err:
+            raise InputError(f"dvc.lock: cannot be read: {shown_text(str(err), 200)}") from None
+        return dict(
+            sorted(
+                (str(out.def_path), out.hash_info.value)
+                for out in outs
+                if out.hash_info and out.hash_info.value
+            )
+        )

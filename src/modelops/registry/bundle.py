@@ -1,0 +1,68 @@
+"""The release bundle: what a registered version ships with, built the same way anywhere.
+
+Assets: the model, its metrics, the params, the pull-request report, and a manifest that
+says exactly what was built (version, commit, DVC hashes, Python and package versions).
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import shutil
+import tarfile
+from importlib import metadata
+from pathlib import Path
+
+from modelops.config import paths
+from modelops.errors import InputError, shown
+from modelops.files import json_text, output_set
+from modelops.git import require_commits
+from modelops.pipeline_state import output_hashes
+
+ASSETS = {
+    "model.skops": paths.MODEL,
+    "metrics.json": paths.METRICS,
+    "params.yaml": paths.PARAMS,
+    "report.md": paths.REPORT,
+}
+PACKAGES = ("modelops", "scikit-learn", "pandas", "numpy", "skops", "dvc", "gto", "pandera")
+
+
+def manifest(repo: Path, artifact: str, version: str) -> dict:
+    def installed(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "artifact": artifact,
+        "version": version,
+        "commit": require_commits(repo),
+        "dvc_hashes": output_hashes(repo),
+        "python": platform.python_version(),
+        "packages": {name: installed(name) for name in PACKAGES},
+    }
+
+
+def build_bundle(repo: Path, artifact: str, version: str, output: Path) -> Path:
+    """The assets and the manifest in output/ARTIFACT-VERSION/ and a .tar.gz of that folder,
+    both replaced together."""
+    if not re.fullmatch(r"v\d+\.\d+\.\d+", version):
+        raise InputError(f"release bundle: --version must look like v1.2.0, got {shown(version)}")
+    missing = [str(path) for path in ASSETS.values() if not (repo / path).is_file()]
+    if missing:
+        hint = " (run modelops gate and modelops report)" if str(paths.REPORT) in missing else ""
+        raise InputError(f"release bundle: {', '.join(missing)} not found{hint}")
+    described = json_text(manifest(repo, artifact, version))
+    name = f"{artifact}-{version}"
+    with output_set() as outputs:
+        folder = outputs.stage(output / name)
+        folder.mkdir(parents=True)
+        for asset, path in ASSETS.items():
+            shutil.copy2(repo / path, folder / asset)
+        (folder / "manifest.json").write_text(described, encoding="utf-8")
+        archive = outputs.stage(output / f"{name}.tar.gz")
+        with tarfile.open(archive, "w:gz") as tar:
+            tar.add(folder, arcname=name)
+    return output / f"{name}.tar.gz"

@@ -1,0 +1,1 @@
+"""Reviewing a change: baselines read from git, the metric gate, the pull-request report."""

@@ -1,0 +1,101 @@
+"""The reports a change is compared with, read from git rather than the working tree.
+
+A baseline is a ref (e.g. `main`) or the commit of the model version that holds a stage in
+the GTO registry (tag `credit-risk#prod#N`). "No baseline" is said only where it is true: no
+version holds the stage yet, or the ref predates the reports. An unknown ref or stage and an
+unreadable report are InputErrors (exit 2): a gate must never pass because it read nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from modelops.config import paths
+from modelops.errors import InputError
+from modelops.git import file_at, resolve_commit
+from modelops.registry.tags import Holder, stage_holder
+
+REPORT_FILES = {
+    "metrics": paths.METRICS,
+    "segments": paths.SEGMENTS,
+    "data_quality": paths.DATA_QUALITY,
+}
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The reports at one commit, and how that commit was found."""
+
+    name: str
+    ref: str
+    commit: str | None
+    reports: dict[str, dict | None]
+    note: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.reports.get("metrics") is not None
+
+
+def read_reports_at(repo: Path, commit: str) -> dict[str, dict | None]:
+    """Each report as committed at commit; None where the commit does not have the file.
+
+    A file that is there but is not a JSON object is an InputError naming it.
+    """
+    reports: dict[str, dict | None] = {}
+    for key, path in REPORT_FILES.items():
+        text = file_at(repo, commit, str(path))
+        if text is None:
+            reports[key] = None
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{path} at {commit[:8]} is not valid JSON ({err})") from None
+        if not isinstance(value, dict):
+            raise InputError(f"{path} at {commit[:8]} is not a JSON object")
+        reports[key] = value
+    return reports
+
+
+def baseline_at_ref(repo: Path, ref: str, name: str | None = None) -> Baseline:
+    """The reports at a branch, tag or commit; `origin/main` is named `main`."""
+    name = name or ref.removeprefix("origin/")
+    commit = resolve_commit(repo, ref)
+    reports = read_reports_at(repo, commit)
+    note = "" if reports["metrics"] is not None else f"'{ref}' predates {paths.METRICS}"
+    return Baseline(name, ref, commit, reports, note)
+
+
+def baseline_of_holder(repo: Path, artifact: str, stage: str, holder: Holder | None) -> Baseline:
+    """The reports of the version holding stage; no holder means no baseline, said so."""
+    if holder is None:
+        return Baseline(
+            stage, f"{artifact}#{stage}", None, {}, f"no version of {artifact} in {stage}"
+        )
+    baseline = baseline_at_ref(repo, holder.commit, stage)
+    return Baseline(
+        stage, f"{artifact}@{holder.version} ({stage})", baseline.commit, baseline.reports,
+        baseline.note,
+    )  # fmt: skip
+
+
+def baseline_in_stage(repo: Path, artifact: str, stage: str) -> Baseline:
+    """The reports at the commit of the version of artifact that holds stage, if any."""
+    return baseline_of_holder(repo, artifact, stage, stage_holder(repo, artifact, stage))
+
+
+def params_at(repo: Path, commit: str | None) -> dict | None:
+    """params.yaml as committed at commit, or None when there is no such file."""
+    text = file_at(repo, commit, str(paths.PARAMS)) if commit else None
+    if text is None:
+        return None
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise InputError(f"{paths.PARAMS} at {commit[:8]} is not valid YAML") from None
+    return value if isinstance(value, dict) else None

@@ -1,0 +1,101 @@
+"""Which modules of the package a `modelops` command runs, found by reading the source.
+
+The closure is conservative: a library module counts with every `modelops` import in it,
+at module level or inside a function (the commands import heavy libraries lazily), and
+every package `__init__.py` on the way. For the command line itself it counts the entry
+point, the shared options, the module defining the command and what that command's own
+function imports; sibling commands' bodies are not part of it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = "modelops"
+
+
+def module_file(src: Path, module: str) -> Path | None:
+    """src/modelops/a/b.py or src/modelops/a/b/__init__.py for 'modelops.a.b'."""
+    base = src.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(node: ast.AST, src: Path) -> set[str]:
+    """Package modules imported anywhere under node (`from modelops.x import y` may name a
+    module y or a name in x: both are tried)."""
+    found: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Import):
+            found |= {a.name for a in child.names if a.name.split(".")[0] == PACKAGE}
+        elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
+            if child.module.split(".")[0] != PACKAGE:
+                continue
+            found.add(child.module)
+            for alias in child.names:
+                if module_file(src, f"{child.module}.{alias.name}"):
+                    found.add(f"{child.module}.{alias.name}")
+    return found
+
+
+def _with_packages(module: str) -> set[str]:
+    parts = module.split(".")
+    return {".".join(parts[: i + 1]) for i in range(len(parts))}
+
+
+def closure(src: Path, roots: set[str], opaque: frozenset[str] = frozenset()) -> set[str]:
+    """Every package module reachable from roots through imports (opaque ones not followed)."""
+    seen: set[str] = set(opaque)
+    todo = [m for root in roots for m in _with_packages(root)]
+    while todo:
+        module = todo.pop()
+        if module in seen or module_file(src, module) is None:
+            continue
+        seen.add(module)
+        tree = ast.parse(module_file(src, module).read_text(encoding="utf-8"))
+        for name in _imported(tree, src):
+            todo.extend(_with_packages(name))
+    return seen
+
+
+def _command_function(tree: ast.Module, command: str) -> ast.FunctionDef | None:
+    """The function a `@app.command()` / `@group.command("name")` decorator registers."""
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            if not (
+                isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "command"
+            ):
+                continue
+            named = decorator.args[0].value if decorator.args else node.name
+            if named == command:
+                return node
+    return None
+
+
+def command_closure(src: Path, command: str) -> set[str]:
+    """The package modules `modelops COMMAND` runs (top-level commands only)."""
+    cli = f"{PACKAGE}.cli"
+    for path in sorted((src / PACKAGE / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        function = _command_function(tree, command)
+        if function is None:
+            continue
+        module = f"{cli}.{path.stem}"
+        top_level = ast.Module(
+            body=[n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)],
+            type_ignores=[],
+        )
+        roots = {f"{cli}.app"} | _imported(top_level, src) | _imported(function, src)
+        # The cli package's __init__ imports every command module to register it: it counts,
+        # but not what it imports (other commands' bodies never run).
+        return closure(src, roots, opaque=frozenset({cli, module})) | {module}
+    raise LookupError(f"no command '{command}' in {src / PACKAGE / 'cli'}")
+
+
+def files_of(src: Path, modules: set[str]) -> set[Path]:
+    return {module_file(src, m) for m in modules}
