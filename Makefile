@@ -46,6 +46,9 @@ report: $(BIN)/modelops ## After make run: gate and reports/report.md against BA
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
 	$(BIN)/python -m pytest
 
+test-fast: $(VENV)/.dev ## The inner loop: every test but the slow tier (no act, no full repro)
+	$(BIN)/python -m pytest -m "not slow" -q
+
 lint: $(VENV)/.dev ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

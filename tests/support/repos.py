@@ -35,8 +35,50 @@ def run(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProces
     return result
 
 
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
+# The project's own results: a sample project starts without them (they describe other data).
+PROJECT_RESULTS = ("dvc.lock", "reports")
+
+
 def copy_project(source: Path, target: Path) -> Path:
     """Copy the files git would commit (tracked or not ignored) into a new repo, committed."""
+    _copy_files(source, target)
+    return _commit_new_repo(target, "project copy")
+
+
+def sample_project(source: Path, target: Path) -> Path:
+    """The project's code, pipeline and workflows with the suite's sample (tests/fixtures/sample)
+    as its data, params and contract, in a new repository, committed, never run."""
+    _copy_files(source, target)
+    shutil.rmtree(target / "data" / "external", ignore_errors=True)
+    (target / "data" / "external").mkdir(parents=True)
+    shutil.copy2(SAMPLE_DIR / "credit.csv", target / "data" / "external" / "credit.csv")
+    shutil.copy2(SAMPLE_DIR / "params.yaml", target / "params.yaml")
+    shutil.copy2(SAMPLE_DIR / "contract.yaml", target / "data" / "contract.yaml")
+    for name in PROJECT_RESULTS:
+        path = target / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        path.unlink(missing_ok=True)
+    return _commit_new_repo(target, "sample project")
+
+
+def build_sample_project(source: Path, target: Path) -> Path:
+    """A sample project after `dvc repro`, its results committed (DVC cache filled)."""
+    sample_project(source, target)
+    run("dvc", "repro", cwd=target)
+    run("git", "add", "-A", cwd=target)
+    run("git", "commit", "-q", "-m", "pipeline run", cwd=target)
+    return target
+
+
+def clone_folder(template: Path, target: Path) -> Path:
+    """A copy of a prepared repository (git history, DVC cache and all) to change freely."""
+    shutil.copytree(template, target, symlinks=True)
+    return target
+
+
+def _copy_files(source: Path, target: Path) -> None:
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=source,
@@ -47,8 +89,11 @@ def copy_project(source: Path, target: Path) -> Path:
         if (source / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source / name, target / name)
+
+
+def _commit_new_repo(target: Path, message: str) -> Path:
     run("git", "init", "-q", "-b", "main", cwd=target)
     run("git", "add", "-A", cwd=target)
     # dvclive fails in a repository without commits: commit before the first repro.
-    run("git", "commit", "-q", "-m", "project copy", cwd=target)
+    run("git", "commit", "-q", "-m", message, cwd=target)
     return target
