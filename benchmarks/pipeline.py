@@ -35,23 +35,27 @@ def timed(*args: str, cwd: Path) -> float:
 
 
 def in_process(repo: Path) -> float:
-    """ingest -> split -> train -> evaluate as function calls, no DVC and no subprocess."""
-    from modelops import params
-    from modelops.evaluate import evaluate_model
-    from modelops.ingest import ingest
-    from modelops.split import split_dataset
-    from modelops.train import train_model
+    """ingest -> validate -> split -> train -> evaluate as function calls, no DVC, no subprocess."""
+    from modelops.config.contract import load_contract
+    from modelops.config.params import load_params
+    from modelops.data.ingest import ingest
+    from modelops.data.split import split_dataset
+    from modelops.data.validation import validate_against_contract
+    from modelops.model.evaluate import evaluate_model
+    from modelops.model.train import Target, train_model
 
     start = time.perf_counter()
     os.chdir(repo)  # source paths in params.yaml are relative to the project
-    raw = params.read_params("params.yaml")
-    data = params.data_params(raw)
-    table = ingest(params.sources(raw), data.source_column)
-    s = params.split_params(raw)
-    train, test = split_dataset(table, data.target, s.test_size, s.seed)
-    business = params.business_params(raw)
-    trained = train_model(train, data, params.train_params(raw), business)
-    evaluate_model(trained.classifier, test, data, business, params.evaluate_params(raw))
+    params, contract = load_params("params.yaml"), load_contract("data/contract.yaml")
+    table = ingest(tuple(params.ingest.sources), params.data.source_column)
+    validated = validate_against_contract(table, contract, params.data.source_column).validated
+    target = Target(contract.target.column, contract.target.positive)
+    train, test = split_dataset(
+        validated, target.column, params.split.test_size, params.split.seed,
+        contract.dataset.id_column,
+    )  # fmt: skip
+    trained = train_model(train, params.data.features, target, params.train, params.business)
+    evaluate_model(trained.classifier, test, target, params.business, params.evaluate)
     return time.perf_counter() - start
 
 

@@ -53,7 +53,8 @@ def shown_text(text: str, limit: int = SHOWN_CHARACTERS) -> str:
     return f"{text[:limit]}...(+{len(text) - limit} chars)"
 
 
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*):[^@\s]*@")
+# Greedy to the last "@" of the URL: a password may itself hold an unencoded "@".
+_URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*):\S*@")
 
 
 def redact(text: str) -> str:

@@ -14,11 +14,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from modelops.errors import InputError
+
+if TYPE_CHECKING:  # pandas is imported where a table is read or written: it costs 0.7 s
+    import pandas as pd
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -116,12 +117,23 @@ def write_table(df: pd.DataFrame, path: str | Path) -> None:
 
 def write_text_table(df: pd.DataFrame, path: str | Path) -> None:
     """CSV, for tables people open in a spreadsheet (the quarantine): formulas neutralised."""
-    _write_one(path, lambda tmp: spreadsheet_safe(df).to_csv(tmp, index=False))
+    _write_one(path, lambda tmp: spreadsheet_csv(df, tmp))
+
+
+def spreadsheet_csv(df: pd.DataFrame, path: str | Path) -> None:
+    """df as CSV for a spreadsheet: formula cells neutralised (spreadsheet_safe), and lines
+    ending in CRLF (RFC 4180), so that a cell holding a carriage return is quoted, not cut."""
+    spreadsheet_safe(df).to_csv(path, index=False, lineterminator="\r\n")
 
 
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula, prefixed with a quote."""
+    import pandas as pd
+
     safe = df.copy()
+    safe.columns = [
+        f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in safe.columns
+    ]
     for column in safe.columns:
         values = safe[column]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
@@ -157,6 +169,8 @@ def read_json(path: str | Path, what: str = "JSON file") -> Any:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path} not found (run the stage that writes it: dvc repro)")

@@ -6,7 +6,7 @@ mistake in it must stop the run before any data is judged.
 
 import pytest
 
-from modelops.contract import load_contract
+from modelops.config.contract import load_contract
 from modelops.errors import ConfigError
 
 
@@ -25,7 +25,7 @@ MALFORMED = {
     "unknown_column_type": (_set("columns", "type", "int", "Age"), ["columns.Age.type"]),
     "target_not_a_column": (_set("target", "column", "Outcome"), ["target.column", "'Outcome'"]),
     "unreadable_row_rule": (_row_rule("Amount is below Price"),
-                            ["row rule 'amount_within_price'", "cannot read"]),
+                            ["row_rules[0].rule", "cannot read 'Amount is below Price'"]),
     "row_rule_on_unknown_column": (_row_rule("Amout <= Price"), ["amount_within_price", "'Amout'"]),
     "unknown_columns_neither_warn_nor_fail": (_set("dataset", "unknown_columns", "ignore"),
                                               ["dataset.unknown_columns", "'ignore'"]),
@@ -38,6 +38,9 @@ CHECKED_VALUES = {
         _set("columns", "min", "eighteen", "Age"), ["columns.Age.min"]),
     "max_missing_not_a_number": pytest.param(
         _set("columns", "max_missing", "lots", "Income"), ["columns.Income.max_missing"]),
+    "target_synonym_outside_allowed": pytest.param(
+        _set("columns", "synonyms", {"defaulted": "default"}, "Status"),
+        ["columns.Status", "synonyms map to 'default'"]),
 }  # fmt: skip
 
 

@@ -1,15 +1,16 @@
 """Protects each value correction the contract asks for: what it changes and how it is counted.
 
-Categories are trimmed and lower-cased, synonyms mapped, numbers sent as text coerced (text
-that is no number is left for the type rule), sentinel codes become missing; each counted.
+Categories are trimmed and lower-cased (codes read as numbers become text), synonyms mapped,
+numbers sent as text coerced (text that is no number is left for the type rule), sentinel
+codes become missing; each counted.
 """
 
 import pandas as pd
 import pytest
 
-from modelops.contract import load_contract
-from modelops.corrections import apply_corrections
-from modelops.quality import validate_against_contract
+from modelops.config.contract import load_contract
+from modelops.data.corrections import apply_corrections
+from modelops.data.validation import validate_against_contract
 
 NONE = {"normalized_category_values": 0, "synonyms_mapped": 0, "numeric_text_coerced": 0,
         "missing_codes_mapped": 0, "exact_duplicates_dropped": 0}  # fmt: skip
@@ -75,3 +76,13 @@ def test_sentinel_codes_reach_the_validated_table_as_missing(contract, sample):
     missing = validation.validated[["Income", "Assets", "Debt"]].isna().sum().to_dict()
     assert missing == {"Income": 381 + 10, "Assets": 47 + 10, "Debt": 18 + 10}
     assert not validation.validated.isin([99999999]).any().any()
+
+
+def test_category_codes_read_as_numbers_become_text_uncounted(contract, rows):
+    # A CSV reader types codes 1 and 2 as numbers (as floats when one is missing).
+    rows["Records"] = [1, 2, 2, 1]
+    rows["Job"] = [1.0, None, 3.0, 2.5]
+    result = apply_corrections(rows, contract)
+    assert result.data["Records"].tolist() == ["1", "2", "2", "1"]
+    assert result.data["Job"].fillna("missing").tolist() == ["1", "missing", "3", "2.5"]
+    assert result.counts == NONE

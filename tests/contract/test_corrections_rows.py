@@ -5,15 +5,13 @@ rows_corrected counts rows, not values; the caller's frame is never changed; the
 sample needs no correction; and a contract that turns a correction off is obeyed.
 """
 
-import dataclasses
-
 import pandas as pd
 import pytest
 
-from modelops.contract import load_contract
-from modelops.corrections import apply_corrections
-from modelops.ingest import combine_sources
-from modelops.quality import validate_against_contract
+from modelops.config.contract import load_contract
+from modelops.data.corrections import apply_corrections
+from modelops.data.ingest import combine_sources
+from modelops.data.validation import validate_against_contract
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +76,10 @@ def test_the_real_sample_needs_no_correction(contract, sample):
 
 
 def test_a_correction_turned_off_leaves_values_to_the_rules(contract, rows):
-    strict = dataclasses.replace(contract, normalize_categories=False, missing_codes=())
+    corrections = contract.corrections.model_copy(
+        update={"normalize_categories": False, "missing_codes": []}
+    )
+    strict = contract.model_copy(update={"corrections": corrections})
     rows.loc[0, "Home"], rows.loc[1, "Income"] = " Owner ", 99999999.0
     result = validate_against_contract(rows.assign(source="s"), strict, "source")
     assert result.report["corrections"]["normalized_category_values"] == 0

@@ -6,7 +6,7 @@ Rows are read the way `modelops validate` reads a file (read_table_file), then v
 import pandas as pd
 import pytest
 
-from modelops.quality import QUARANTINE_REASON
+from modelops.data.validation import QUARANTINE_REASON
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Protects the bundled sample: the exact file documented, with the shape the pipeline expects."""
+"""Protects the suite's own sample (tests/fixtures/sample): the exact file its README states,
+with the shape, ids, classes and gaps the tests rely on, and params and a contract that fit it."""
 
 import hashlib
 import re
@@ -9,13 +10,12 @@ FEATURES = ["Seniority", "Home", "Time", "Age", "Marital", "Records", "Job", "Ex
             "Income", "Assets", "Debt", "Amount", "Price"]  # fmt: skip
 
 
-def test_sample_checksum_matches_its_readme(project_root):
-    external = project_root / "data" / "external"
-    readme = (external / "README.md").read_text(encoding="utf-8")
-    stated = re.search(r"sha256.*?\b([0-9a-fA-F]{64})\b", readme, re.IGNORECASE | re.DOTALL)
-    assert stated, "data/external/README.md states no sha256"
-    actual = hashlib.sha256((external / "credit.csv").read_bytes()).hexdigest()
-    assert actual == stated.group(1).lower()
+def test_checksum_matches_the_readme(sample_csv):
+    readme = (sample_csv.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `credit.csv`"))
+    stated = re.search(r"sha256 `([0-9a-f]{64})`", row)
+    assert stated, "tests/fixtures/sample/README.md states no sha256 for credit.csv"
+    assert hashlib.sha256(sample_csv.read_bytes()).hexdigest() == stated.group(1)
 
 
 def test_rows_and_columns(sample):
@@ -23,9 +23,10 @@ def test_rows_and_columns(sample):
     assert list(sample.columns) == ["applicant_id", "Status", *FEATURES]
 
 
-def test_applicant_ids_are_unique(sample):
+def test_applicant_ids_are_unique_and_present(sample):
     assert sample["applicant_id"].is_unique
     assert sample["applicant_id"].notna().all()
+    assert sample["applicant_id"].iloc[[0, -1]].tolist() == ["A00001", "A04454"]
 
 
 def test_status_is_good_or_bad_with_about_28_percent_bad(sample):
@@ -39,7 +40,13 @@ def test_missing_values_per_column(sample):
     assert missing[missing > 0].to_dict() == expected
 
 
-def test_every_configured_feature_is_a_column(sample, data_params):
-    configured = [*data_params.features, data_params.target, data_params.id_column]
-    assert [c for c in configured if c not in sample.columns] == []
-    assert sorted(data_params.features) == sorted(FEATURES)
+def test_the_sample_params_and_contract_describe_these_columns(
+    sample, sample_params, sample_contract
+):
+    assert sorted(sample_params.data.features) == sorted(FEATURES)
+    declared = set(sample_contract.columns) - {sample_params.data.source_column}
+    assert declared == set(sample.columns)
+    assert (sample_contract.target.column, sample_contract.dataset.id_column) == (
+        "Status",
+        "applicant_id",
+    )

@@ -1,34 +1,25 @@
-"""Gate fixtures: gate settings built in the test, small git repositories, the real CLI."""
+"""Gate fixtures: gate settings built in the test, small git repositories, copies of the built
+sample project, and the real command lines."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.repos import copy_project, run
+from support.repos import clone_folder, run
 
-from modelops.params import GateParams
+from modelops.config.params import GateParams
 
-NO_RULES = GateParams(
-    artifact="credit-risk",
-    stages=("prod",),
-    floors={},
-    ceilings={},
-    max_drop={},
-    segment_min_rows=0,
-    segment_floors={},
-    segment_max_gap={},
-    max_quarantine_share=None,
-)
+BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="session")
 def gate_settings():
-    """gate_settings(**fields): GateParams with no rule but the ones given."""
-    return lambda **fields: replace(NO_RULES, **fields)
+    """gate_settings(**fields): GateParams for credit-risk with no rule but the ones given."""
+    return lambda **fields: GateParams.model_validate({"artifact": "credit-risk", **fields})
 
 
 @pytest.fixture
@@ -51,21 +42,48 @@ def git_repo(tmp_path):
     return repo, commit
 
 
+@pytest.fixture
+def sample_repo(built_sample, tmp_path) -> Path:
+    """A copy of the built sample project (reports and dvc.lock committed on main)."""
+    return clone_folder(built_sample, tmp_path / "repo")
+
+
+@pytest.fixture(scope="module")
+def gated_sample(built_sample, tmp_path_factory) -> Path:
+    """The built sample with this change's verdict (reports/gate.json, a passing gate run):
+    copy it with gated_copy(tmp_path), never change it."""
+    repo = clone_folder(built_sample, tmp_path_factory.mktemp("gated") / "repo")
+    run(str(BIN / "modelops"), "gate", cwd=repo)
+    return repo
+
+
+@pytest.fixture
+def gated_copy(gated_sample, tmp_path) -> Path:
+    """A copy of gated_sample to change freely."""
+    return clone_folder(gated_sample, tmp_path / "repo")
+
+
 @pytest.fixture(scope="session")
 def modelops():
     """modelops(cwd, *args): the installed console script, run as a user would."""
-    script = str(Path(sys.executable).with_name("modelops"))
-    return lambda cwd, *args: run(script, *args, cwd=cwd, check=False)
+    return lambda cwd, *args: run(str(BIN / "modelops"), *args, cwd=cwd, check=False)
 
 
 @pytest.fixture(scope="session")
 def gto():
     """gto(cwd, *args): the real GTO command line of this venv; fails the test on error."""
-    script = str(Path(sys.executable).with_name("gto"))
-    return lambda cwd, *args: run(script, *args, cwd=cwd)
+    return lambda cwd, *args: run(str(BIN / "gto"), *args, cwd=cwd)
 
 
-@pytest.fixture
-def project_copy(tmp_path, project_root) -> Path:
-    """The project's committed files as a new repository on main (reports included)."""
-    return copy_project(project_root, tmp_path / "repo")
+@pytest.fixture(scope="session")
+def error_line():
+    """error_line(result): the one `error: ...` line a refused command printed, checked."""
+
+    def check(result) -> str:
+        assert "Traceback" not in result.stdout + result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert re.match(r"^error: \S", lines[0]), lines[0]
+        return lines[0]
+
+    return check

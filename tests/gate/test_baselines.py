@@ -1,12 +1,15 @@
 """Protects how baselines are read from git: the reports committed at a ref (never the working
-tree), params.yaml at a commit, and absence reported with a reason, not raised.
+tree), params.yaml at a commit, "no baseline" only for a ref that predates the reports, and an
+unknown ref or an unreadable report refused (InputError), never read as "no baseline".
 """
 
 import json
 
+import pytest
 from support.repos import run
 
-from modelops.baselines import baseline_at_ref, params_at
+from modelops.errors import InputError
+from modelops.review.baselines import baseline_at_ref, params_at
 
 
 def test_ref_reads_committed_reports_not_working_tree(git_repo):
@@ -14,8 +17,12 @@ def test_ref_reads_committed_reports_not_working_tree(git_repo):
     sha = commit({"reports/metrics.json": {"roc_auc": 0.85}, "reports/segments.json": {"A": {}}})
     (repo / "reports/metrics.json").write_text(json.dumps({"roc_auc": 0.5}), encoding="utf-8")
     baseline = baseline_at_ref(repo, "main")
-    assert (baseline.name, baseline.ref, baseline.commit) == ("main", "main", sha)
-    assert baseline.found
+    assert (baseline.name, baseline.ref, baseline.commit, baseline.found) == (
+        "main",
+        "main",
+        sha,
+        True,
+    )
     assert baseline.reports == {
         "metrics": {"roc_auc": 0.85},
         "segments": {"A": {}},
@@ -36,20 +43,31 @@ def test_origin_main_is_named_main(git_repo):
     )
 
 
-def test_unknown_ref_is_not_found_with_note(git_repo):
+def test_unknown_ref_is_refused_not_a_missing_baseline(git_repo):
     repo, commit = git_repo
     commit({"reports/metrics.json": {"roc_auc": 0.85}})
-    baseline = baseline_at_ref(repo, "no-such-ref")
-    assert (baseline.found, baseline.commit) == (False, None)
-    assert baseline.note == "no ref 'no-such-ref' in this repository"
+    with pytest.raises(InputError, match=r"no ref 'no-such-ref' in this repository"):
+        baseline_at_ref(repo, "no-such-ref")
 
 
-def test_ref_without_metrics_is_not_found_with_note(git_repo):
+def test_ref_that_predates_the_reports_is_no_baseline_with_why(git_repo):
     repo, commit = git_repo
     sha = commit({"README.md": "no reports yet\n"})
     baseline = baseline_at_ref(repo, "main")
     assert (baseline.found, baseline.commit) == (False, sha)
-    assert baseline.note == "no metrics at 'main'"
+    assert baseline.note == "'main' predates reports/metrics.json"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"), [("{not json", "is not valid JSON"), ("[0.85]", "is not a JSON object")]
+)
+def test_unreadable_committed_report_names_file_and_ref(git_repo, text, why):
+    repo, commit = git_repo
+    sha = commit({"reports/metrics.json": {"roc_auc": 0.85}, "reports/segments.json": text})
+    with pytest.raises(InputError) as refused:
+        baseline_at_ref(repo, "main")
+    message = str(refused.value)
+    assert "reports/segments.json at 'main'" in message and sha[:8] in message and why in message
 
 
 def test_params_at_reads_committed_params(git_repo):

@@ -1,18 +1,21 @@
 """Protects the baseline in a GTO stage: the commit of the version that holds the stage (real
-gto tags, no dvc.yaml needed), followed through promotions, and absence named, not raised.
+gto tags), followed through promotions; "no baseline" only when no version holds it; an
+unknown stage or an unreadable registry refused, never read as "no baseline".
 """
 
 import time
 
 import pytest
 
-from modelops.baselines import baseline_at_ref, baseline_in_stage
-from modelops.errors import ConfigError
+from modelops.errors import InputError
+from modelops.review.baselines import baseline_at_ref, baseline_in_stage
+
+GTO_CONFIG = "types: [model]\nstages: [dev, staging, prod]\n"
 
 
-def test_stage_without_registered_version_is_not_found(git_repo):
+def test_stage_without_a_holder_is_no_baseline_with_why(git_repo):
     repo, commit = git_repo
-    commit({"reports/metrics.json": {"roc_auc": 0.85}})
+    commit({"reports/metrics.json": {"roc_auc": 0.85}, ".gto": GTO_CONFIG})
     baseline = baseline_in_stage(repo, "credit-risk", "prod")
     assert (baseline.name, baseline.found, baseline.commit) == ("prod", False, None)
     assert baseline.note == "no version of credit-risk in prod"
@@ -43,9 +46,16 @@ def test_stage_follows_the_latest_promotion(git_repo, gto):
     assert baseline.reports["metrics"] == {"roc_auc": 0.82}
 
 
-def test_unreadable_registry_is_a_config_error_not_a_missing_baseline(git_repo):
+def test_unknown_stage_is_refused_naming_the_allowed_ones(git_repo):
+    repo, commit = git_repo
+    commit({"reports/metrics.json": {"roc_auc": 0.85}, ".gto": GTO_CONFIG})
+    with pytest.raises(InputError, match=r"unknown stage 'prdo': \.gto allows dev, staging, prod"):
+        baseline_in_stage(repo, "credit-risk", "prdo")
+
+
+def test_unreadable_registry_is_refused_not_a_missing_baseline(git_repo):
     # Treating it as "no prod model" would silently switch every "vs prod" rule off.
     repo, commit = git_repo
     commit({"reports/metrics.json": {"roc_auc": 0.85}, ".gto": "type_allowed: [model]\n"})
-    with pytest.raises(ConfigError, match=r"registry cannot be read.*\.gto"):
+    with pytest.raises(InputError, match=r"registry: .*\.gto"):
         baseline_in_stage(repo, "credit-risk", "prod")

@@ -1,11 +1,13 @@
 """Protects how the gate reads a metric by name and compares it with a limit: dotted paths,
-absence as None (so the rule fails as not reported), and limits as people read them.
+absence as None (so the rule fails as not reported), limits as people read them, and rule
+names limited to the metrics evaluate reports.
 """
 
 import pytest
+from pydantic import ValidationError
 
-from modelops.baselines import Baseline
-from modelops.gate import absolute_rules, drop_rules, metric_value
+from modelops.review.baselines import Baseline
+from modelops.review.gate import drop_rules, metric_value
 
 METRICS = {"roc_auc": 0.85, "flag": True, "empty": None, "business": {"value_per_application": 4}}
 
@@ -16,6 +18,7 @@ METRICS = {"roc_auc": 0.85, "flag": True, "empty": None, "business": {"value_per
         ("roc_auc", 0.85),
         ("business.value_per_application", 4.0),
         ("business.nothing", None),
+        ("business", None),  # a section is not a metric
         ("roc_auc.deeper", None),
         ("absent", None),
         ("flag", None),  # a boolean is not a metric
@@ -27,9 +30,10 @@ def test_metric_value_by_dotted_name(name, value):
     assert metric_value(None, name) is None
 
 
-def test_rule_on_a_section_name_fails_instead_of_crashing(gate_settings):
-    (outcome,) = absolute_rules(METRICS, gate_settings(floors={"business": 0.0}))
-    assert not outcome.passed
+@pytest.mark.parametrize("name", ["business", "auc", "roc_auc.deeper"])
+def test_rule_on_anything_but_a_reported_metric_is_refused(gate_settings, name):
+    with pytest.raises(ValidationError, match=name.replace(".", r"\.")):
+        gate_settings(floors={name: 0.0})
 
 
 def test_drop_equal_to_the_limit_passes(gate_settings):

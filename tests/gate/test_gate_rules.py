@@ -1,11 +1,12 @@
 """Protects the metric gate's absolute and drop rules: each side of every threshold, dotted
-metric names, and that a metric nobody reported is a failure, never a silent pass.
+metric names, and that a metric nobody reported is a failure, never a silent pass, whether
+the change or the baseline lacks it.
 """
 
 import pytest
 
-from modelops.baselines import Baseline
-from modelops.gate import absolute_rules, drop_rules
+from modelops.review.baselines import Baseline
+from modelops.review.gate import absolute_rules, drop_rules
 
 METRICS = {"roc_auc": 0.85, "brier": 0.12, "business": {"value_per_application": 40.0}}
 
@@ -60,31 +61,31 @@ def test_dotted_metric_drop(gate_settings):
 
 
 @pytest.mark.parametrize("kind", ["floors", "ceilings"])
-def test_missing_metric_fails_absolute_rule(gate_settings, kind):
+def test_metric_the_change_lacks_fails_absolute_rule(gate_settings, kind):
     (outcome,) = absolute_rules(METRICS, gate_settings(**{kind: {"log_loss": 1.0}}))
     assert (outcome.value, outcome.passed, outcome.note) == (None, False, "metric not reported")
 
 
-def test_missing_metric_fails_drop_rule(gate_settings):
+def test_metric_the_change_lacks_fails_drop_rule(gate_settings):
     settings = gate_settings(max_drop={"log_loss": 0.1})
     (outcome,) = drop_rules(METRICS, main_at({"log_loss": 0.4}), settings)
     assert (outcome.value, outcome.passed, outcome.note) == (None, False, "metric not reported")
 
 
-def test_baseline_not_found_passes_with_its_reason(gate_settings):
-    missing = Baseline("main", "main", None, {}, "no ref 'main' in this repository")
-    (outcome,) = drop_rules(METRICS, missing, gate_settings(max_drop={"roc_auc": 0.01}))
-    assert outcome.passed
-    assert outcome.note == "no baseline: no ref 'main' in this repository"
-
-
-def test_baseline_without_the_metric_passes_with_note(gate_settings):
+def test_metric_the_baseline_lacks_fails_drop_rule(gate_settings):
     settings = gate_settings(max_drop={"brier": 0.01})
     (outcome,) = drop_rules(METRICS, main_at({"roc_auc": 0.9}), settings)
-    assert (outcome.passed, outcome.baseline, outcome.note) == (True, None, "not reported at main")
+    assert (outcome.passed, outcome.baseline, outcome.note) == (False, None, "not reported at main")
 
 
-def test_missing_metric_fails_drop_rule_even_without_baseline(gate_settings):
+def test_no_baseline_passes_saying_why(gate_settings):
+    missing = Baseline("prod", "credit-risk#prod", None, {}, "no version of credit-risk in prod")
+    (outcome,) = drop_rules(METRICS, missing, gate_settings(max_drop={"roc_auc": 0.01}))
+    assert outcome.passed
+    assert outcome.note == "no baseline: no version of credit-risk in prod"
+
+
+def test_metric_the_change_lacks_fails_even_without_baseline(gate_settings):
     missing = Baseline("prod", "credit-risk#prod", None, {}, "no version of credit-risk in prod")
     (outcome,) = drop_rules(METRICS, missing, gate_settings(max_drop={"log_loss": 0.1}))
     assert not outcome.passed

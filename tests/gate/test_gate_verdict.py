@@ -1,38 +1,43 @@
 """Protects the verdict that `modelops gate` writes to reports/gate.json and the report reads:
-passed only when every rule passed, failed rules in order, and each baseline described.
+passed only when every rule passed, failed rules in order, each baseline described, and a
+verdict read back checked (anything else is refused, naming the file).
 """
 
 import json
 
-from modelops.baselines import Baseline
-from modelops.gate import evaluate_gate
+import pytest
+
+from modelops.errors import InputError
+from modelops.review.baselines import Baseline
+from modelops.review.gate import evaluate_gate, read_verdict
 
 CURRENT = {
     "metrics": {"roc_auc": 0.80, "brier": 0.12},
     "segments": {"Home": {"owner": {"n": 100, "roc_auc": 0.8}}},
-    "data_quality": {"passed": True, "rows_in": 100, "rows_quarantined": 0},
+    "data_quality": {"passed": True, "failed_rules": [], "rules": []},
 }
 MAIN = Baseline("main", "origin/main", "a" * 40, {"metrics": {"roc_auc": 0.85, "brier": 0.12}})
 PROD = Baseline("prod", "credit-risk#prod", None, {}, "no version of credit-risk in prod")
 
 
-def settings(gate_settings, floor: float):
-    return gate_settings(
+def verdict_of(gate_settings, current: dict, floor: float):
+    settings = gate_settings(
         floors={"roc_auc": floor},
         max_drop={"roc_auc": 0.01, "brier": 0.01},
-        segment_floors={"roc_auc": 0.6},
-        max_quarantine_share=0.02,
+        segments={"floors": {"roc_auc": 0.6}},
     )
+    return evaluate_gate(current, [MAIN, PROD], settings, ["Home"])
 
 
 def test_failing_verdict(gate_settings):
-    verdict = evaluate_gate(CURRENT, [MAIN, PROD], settings(gate_settings, 0.81))
+    verdict = verdict_of(gate_settings, CURRENT, 0.81)
     assert not verdict.passed
     assert [r.rule for r in verdict.failed] == ["roc_auc >= floor", "roc_auc drop vs main"]
     as_dict = verdict.as_dict()
     assert as_dict["passed"] is False
     assert as_dict["failed_rules"] == ["roc_auc >= floor", "roc_auc drop vs main"]
-    assert len(as_dict["rules"]) == 7  # floor, 2 drops x 2 baselines, segment floor, quality
+    assert len(as_dict["rules"]) == 7  # floor, 2 drops x 2 baselines, segment floor, contract
+    assert as_dict["rules"][-1]["rule"] == "data contract kept"
     assert set(as_dict["rules"][0]) == {"rule", "value", "threshold", "passed", "baseline", "note"}
     assert as_dict["baselines"] == [
         {
@@ -52,14 +57,27 @@ def test_failing_verdict(gate_settings):
             "metrics": None,
         },
     ]
-    json.dumps(as_dict, allow_nan=False)  # what gate.json holds must be plain JSON
+    # what gate.json holds is plain JSON, and reads back as the same verdict
+    text = json.dumps(as_dict, allow_nan=False)
+    assert read_verdict(json.loads(text), "reports/gate.json") == as_dict
 
 
 def test_passing_verdict(gate_settings):
     passing = {**CURRENT, "metrics": {"roc_auc": 0.845, "brier": 0.121}}
-    verdict = evaluate_gate(passing, [MAIN, PROD], settings(gate_settings, 0.80))
+    verdict = verdict_of(gate_settings, passing, 0.80)
     assert verdict.passed
     assert verdict.failed == []
     assert verdict.as_dict()["failed_rules"] == []
     prod_rules = [r for r in verdict.rules if r.rule.endswith("vs prod")]
     assert all(r.passed and r.note.startswith("no baseline:") for r in prod_rules)
+
+
+def test_missing_data_quality_report_fails_the_verdict(gate_settings):
+    verdict = verdict_of(gate_settings, {**CURRENT, "data_quality": None}, 0.80)
+    assert [r.rule for r in verdict.failed] == ["roc_auc drop vs main", "data contract kept"]
+
+
+@pytest.mark.parametrize("data", [{}, [], "passed", {"passed": True}, None])
+def test_anything_but_a_verdict_is_refused_naming_the_file(data):
+    with pytest.raises(InputError, match=r"^reports/gate\.json: not a gate verdict"):
+        read_verdict(data, "reports/gate.json")

@@ -2,7 +2,7 @@
 column and signed delta per found baseline, business value, and the changed params.
 """
 
-from modelops.report import WATERMARK, build_report, flatten, params_changes
+from modelops.review.report import WATERMARK, build_report, flatten, params_changes
 
 METRICS = {"roc_auc": 0.80, "brier": 0.13, "business": {"value_per_application": 40.0}}
 MAIN = {"name": "main", "ref": "main", "commit": "0123456789abcdef", "found": True, "note": ""}

@@ -4,7 +4,7 @@ can render, and PNG plots linked only when asked for.
 
 import re
 
-from modelops.report import build_report
+from modelops.review.report import build_report
 
 METRICS = {"roc_auc": 0.8}
 VERDICT = {"passed": True, "failed_rules": [], "rules": [], "baselines": []}

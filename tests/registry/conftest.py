@@ -1,4 +1,5 @@
-"""Registry fixtures: the real `modelops` and `gto` command lines, run in project copies."""
+"""Registry fixtures: the real `modelops` and `gto` command lines, run in copies of the built
+sample project."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.repos import run
+from support.repos import clone_folder, run
 
 BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def sample_repo(built_sample, tmp_path) -> Path:
+    """A copy of the built sample project (reports and dvc.lock committed on main)."""
+    return clone_folder(built_sample, tmp_path / "repo")
 
 
 @pytest.fixture(scope="session")

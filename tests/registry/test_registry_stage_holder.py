@@ -8,13 +8,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from support.repos import copy_project, run
+from support.repos import clone_folder, run
 
 
 @pytest.fixture(scope="module")
-def handed_back(tmp_path_factory, project_root, modelops, stage_holders):
+def handed_back(built_sample, tmp_path_factory, modelops, stage_holders):
     """v0.1.0 then v0.2.0 promoted to prod, then prod assigned to v0.1.0 again; snapshots."""
-    repo = copy_project(project_root, tmp_path_factory.mktemp("holder") / "repo")
+    repo = clone_folder(built_sample, tmp_path_factory.mktemp("holder") / "repo")
     modelops(repo, "registry", "register")
     modelops(repo, "registry", "promote", "v0.1.0", "--stage", "prod")
     run("git", "commit", "-q", "--allow-empty", "-m", "same reports, next version", cwd=repo)

@@ -1,6 +1,6 @@
-"""Protects the release bundle: exactly the model, metrics, params, report and a manifest that
-names the commit, DVC hashes and package versions, in a folder and a .tar.gz; and a clear
-refusal when the pull-request report has not been written.
+"""Protects the release bundle: exactly the model, metrics, params, report and a manifest whose
+hashes are dvc.lock's, in a folder and a .tar.gz written together; a bad version or a missing
+report refused (exit 2) with the previous bundle left byte-identical.
 """
 
 from __future__ import annotations
@@ -9,61 +9,96 @@ import hashlib
 import json
 import platform
 import tarfile
+from pathlib import Path
 
 import pytest
 import sklearn
 import yaml
-from support.repos import copy_project, run
+from support.repos import clone_folder, run
 
 ASSETS = {"model.skops", "metrics.json", "params.yaml", "report.md", "manifest.json"}
+NAME = "credit-risk-v0.1.0"
+
+
+def bundle(modelops, repo: Path, version: str = "v0.1.0"):
+    return modelops(repo, "release", "bundle", "--version", version, "--output", "dist")
+
+
+def snapshot(dist: Path) -> dict[str, bytes]:
+    """Every file under dist (hidden leftovers included), by relative path."""
+    return {str(p.relative_to(dist)): p.read_bytes() for p in dist.rglob("*") if p.is_file()}
+
+
+def packed(archive: Path) -> dict[str, bytes]:
+    with tarfile.open(archive) as tar:
+        return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory, project_root, modelops):
-    """A reproduced project copy with its gate verdict and report, bundled as v0.1.0."""
-    repo = copy_project(project_root, tmp_path_factory.mktemp("release") / "repo")
-    run("dvc", "repro", cwd=repo)
+def released(built_sample, tmp_path_factory, modelops):
+    """A copy of the built sample with its gate verdict and report, bundled as v0.1.0."""
+    repo = clone_folder(built_sample, tmp_path_factory.mktemp("release") / "repo")
     run("modelops", "gate", cwd=repo)
     run("modelops", "report", cwd=repo)
-    result = modelops(repo, "release", "bundle", "--version", "v0.1.0", "--output", "dist")
+    result = bundle(modelops, repo)
     assert result.returncode == 0, result.stderr
-    return repo, result
+    assert f"dist/{NAME}.tar.gz" in result.stdout
+    return repo
 
 
-def test_bundle_folder_and_archive_hold_exactly_the_assets(released):
-    repo, result = released
-    assert "dist/credit-risk-v0.1.0.tar.gz" in result.stdout
-    folder = repo / "dist/credit-risk-v0.1.0"
+@pytest.fixture
+def rebundled(released, tmp_path):
+    """A copy of the released repository to bundle again."""
+    return clone_folder(released, tmp_path / "repo")
+
+
+def test_folder_and_archive_hold_exactly_the_same_assets(released):
+    folder = released / "dist" / NAME
     assert {path.name for path in folder.iterdir()} == ASSETS
-    with tarfile.open(repo / "dist/credit-risk-v0.1.0.tar.gz") as tar:
-        packed = {m.name for m in tar.getmembers() if m.isfile()}
-    assert packed == {f"credit-risk-v0.1.0/{name}" for name in ASSETS}
+    in_folder = {f"{NAME}/{name}": (folder / name).read_bytes() for name in ASSETS}
+    assert packed(released / f"dist/{NAME}.tar.gz") == in_folder
     for name, source in [("model.skops", "models/model.skops"), ("report.md", "reports/report.md")]:
-        assert (folder / name).read_bytes() == (repo / source).read_bytes()
+        assert (folder / name).read_bytes() == (released / source).read_bytes()
+    assert sorted(p.name for p in (released / "dist").iterdir()) == [NAME, f"{NAME}.tar.gz"]
 
 
-def test_manifest_names_version_commit_hashes_and_packages(released):
-    repo, _ = released
-    manifest = json.loads((repo / "dist/credit-risk-v0.1.0/manifest.json").read_text())
+def test_manifest_hashes_are_dvc_locks(released):
+    manifest = json.loads((released / f"dist/{NAME}/manifest.json").read_text())
     assert (manifest["artifact"], manifest["version"]) == ("credit-risk", "v0.1.0")
-    assert manifest["commit"] == run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
-    outs = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]["train"]["outs"]
-    locked = next(out["md5"] for out in outs if out["path"] == "models/model.skops")
-    assert manifest["dvc_hashes"]["models/model.skops"] == locked
-    model = (repo / "dist/credit-risk-v0.1.0/model.skops").read_bytes()
-    assert hashlib.md5(model).hexdigest() == locked
+    assert manifest["commit"] == run("git", "rev-parse", "HEAD", cwd=released).stdout.strip()
+    stages = yaml.safe_load((released / "dvc.lock").read_text())["stages"]
+    locked = {out["path"]: out["md5"] for stage in stages.values() for out in stage["outs"]}
+    assert manifest["dvc_hashes"] == locked
+    model = (released / f"dist/{NAME}/model.skops").read_bytes()
+    assert hashlib.md5(model).hexdigest() == locked["models/model.skops"]
     assert manifest["python"] == platform.python_version()
     assert manifest["packages"]["scikit-learn"] == sklearn.__version__
 
 
-def test_bundle_without_the_report_names_the_commands_to_run(
-    released, tmp_path, project_root, modelops, error_line
+def test_bundling_again_replaces_folder_and_archive_together(rebundled, modelops):
+    (rebundled / "reports/report.md").write_text("a newer report\n", encoding="utf-8")
+    assert bundle(modelops, rebundled).returncode == 0
+    folder_copy = (rebundled / f"dist/{NAME}/report.md").read_bytes()
+    archive_copy = packed(rebundled / f"dist/{NAME}.tar.gz")[f"{NAME}/report.md"]
+    assert folder_copy == archive_copy == b"a newer report\n"
+    assert sorted(p.name for p in (rebundled / "dist").iterdir()) == [NAME, f"{NAME}.tar.gz"]
+
+
+@pytest.mark.parametrize(
+    ("version", "remove", "words"),
+    [
+        ("../x", None, ("--version must look like v1.2.0", "'../x'")),
+        ("v0.1.0", "reports/report.md", ("reports/report.md not found", "run modelops gate")),
+    ],
+)
+def test_refusal_leaves_the_previous_bundle_byte_identical(
+    rebundled, modelops, error_line, version, remove, words
 ):
-    repo = copy_project(project_root, tmp_path / "repo")
-    (repo / "models/model.skops").write_bytes((released[0] / "models/model.skops").read_bytes())
-    result = modelops(repo, "release", "bundle", "--version", "v0.1.0", "--output", "dist")
+    before = snapshot(rebundled / "dist")
+    if remove:
+        (rebundled / remove).unlink()
+    result = bundle(modelops, rebundled, version)
     assert result.returncode == 2
     line = error_line(result)
-    assert "reports/report.md" in line and "models/model.skops" not in line
-    assert "run modelops gate and modelops report" in line
-    assert not (repo / "dist").exists()
+    assert all(word in line for word in words), line
+    assert snapshot(rebundled / "dist") == before

@@ -77,6 +77,9 @@ def run_workflow(
         "--env", f"CML_RECORD_DIR={records}",
         "--env", f"ARTIFACT_DIR={artifacts}",
         "--env", f"GH_RECORD_DIR={gh_records}",
+        # Each job installs the project into a new venv: pip's byte-compiling of every module
+        # of every package is most of that time; Python compiles what a job imports anyway.
+        "--env", "PIP_COMPILE=0",
     ]  # fmt: skip
     for action, folder in ACTIONS.items():
         command += ["--local-repository", f"{action}={folder}"]

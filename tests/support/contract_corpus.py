@@ -1,7 +1,8 @@
-"""Broken copies of the real sample (data/external/credit.csv) for the data-contract tests.
+"""Broken copies of the suite's sample (tests/fixtures/sample) for the data-contract tests.
 
 Each variant breaks one thing in the sample's own rows or bytes; the rest is the real data,
-so what the contract reports is that one thing's doing.
+so what the contract reports is that one thing's doing. Each BadContract edits the sample's
+contract the way a careless hand would, and says what its one error line must name.
 """
 
 from __future__ import annotations
@@ -111,3 +112,25 @@ def torn(keep: int) -> Build:
         return b"".join(lines[: keep + 1]) + b",".join(fields[:8]) + b"," + fields[8][:3]
 
     return build
+
+
+@dataclass(frozen=True)
+class BadContract:
+    """A contract that cannot be applied as written, and the words its one error line holds."""
+
+    name: str
+    edit: Callable[[str], str]  # the sample contract's text -> the broken text
+    words: tuple[str, ...]  # the key path and the value, at least
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def replaced(old: str, new: str) -> Callable[[str], str]:
+    """The contract text with old, which must be there exactly once, written as new."""
+
+    def edit(text: str) -> str:
+        assert text.count(old) == 1, f"{old!r} is not in the sample contract exactly once"
+        return text.replace(old, new)
+
+    return edit

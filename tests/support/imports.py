@@ -1,10 +1,10 @@
 """Which modules of the package a `modelops` command runs, found by reading the source.
 
 The closure is conservative: a library module counts with every `modelops` import in it,
-at module level or inside a function (the commands import heavy libraries lazily), and
-every package `__init__.py` on the way. For the command line itself it counts the entry
-point, the shared options, the module defining the command and what that command's own
-function imports; sibling commands' bodies are not part of it.
+absolute or relative, at module level or inside a function (the commands import heavy
+libraries lazily), and every package `__init__.py` on the way. For the command line itself
+it counts the entry point, the shared options, the module defining the command and what that
+command's own function imports; sibling commands' bodies are not part of it.
 """
 
 from __future__ import annotations
@@ -24,21 +24,38 @@ def module_file(src: Path, module: str) -> Path | None:
     return None
 
 
-def _imported(node: ast.AST, src: Path) -> set[str]:
-    """Package modules imported anywhere under node (`from modelops.x import y` may name a
-    module y or a name in x: both are tried)."""
+def _imported(node: ast.AST, src: Path, package: str) -> set[str]:
+    """Package modules imported anywhere under node, which is code of `package` (relative
+    imports resolve against it; `from modelops.x import y` may name a module y or a name in
+    x: both are tried)."""
     found: set[str] = set()
     for child in ast.walk(node):
         if isinstance(child, ast.Import):
             found |= {a.name for a in child.names if a.name.split(".")[0] == PACKAGE}
-        elif isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
-            if child.module.split(".")[0] != PACKAGE:
+        elif isinstance(child, ast.ImportFrom):
+            base = _absolute(child, package)
+            if base is None or base.split(".")[0] != PACKAGE:
                 continue
-            found.add(child.module)
+            found.add(base)
             for alias in child.names:
-                if module_file(src, f"{child.module}.{alias.name}"):
-                    found.add(f"{child.module}.{alias.name}")
+                if module_file(src, f"{base}.{alias.name}"):
+                    found.add(f"{base}.{alias.name}")
     return found
+
+
+def _absolute(node: ast.ImportFrom, package: str) -> str | None:
+    """The module a `from ... import` reads from: `from . import x` in a.b is a.b."""
+    if node.level == 0:
+        return node.module
+    parts = package.split(".")
+    if node.level > len(parts):
+        return None
+    base = parts[: len(parts) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _package_of(src: Path, module: str) -> str:
+    return module if module_file(src, module).name == "__init__.py" else module.rpartition(".")[0]
 
 
 def _with_packages(module: str) -> set[str]:
@@ -56,7 +73,7 @@ def closure(src: Path, roots: set[str], opaque: frozenset[str] = frozenset()) ->
             continue
         seen.add(module)
         tree = ast.parse(module_file(src, module).read_text(encoding="utf-8"))
-        for name in _imported(tree, src):
+        for name in _imported(tree, src, _package_of(src, module)):
             todo.extend(_with_packages(name))
     return seen
 
@@ -90,7 +107,7 @@ def command_closure(src: Path, command: str) -> set[str]:
             body=[n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)],
             type_ignores=[],
         )
-        roots = {f"{cli}.app"} | _imported(top_level, src) | _imported(function, src)
+        roots = {f"{cli}.app"} | _imported(top_level, src, cli) | _imported(function, src, cli)
         # The cli package's __init__ imports every command module to register it: it counts,
         # but not what it imports (other commands' bodies never run).
         return closure(src, roots, opaque=frozenset({cli, module})) | {module}

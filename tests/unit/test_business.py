@@ -2,7 +2,7 @@
 
 import pytest
 
-from modelops.business import business_report, business_value, loan_values
+from modelops.model.business import business_report, business_value, loan_values
 
 # Four loans worked by hand with margin 0.10 and loss given default 0.50:
 # good 1000 -> +100, bad 2000 -> -1000, good 500 -> +50, bad 4000 -> -2000.

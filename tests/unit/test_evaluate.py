@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from modelops.evaluate import classification_metrics, clean_for_json
+from modelops.model.evaluate import classification_metrics, clean_for_json
 
 
 def test_classification_metrics_on_a_hand_example():

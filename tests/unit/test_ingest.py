@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
+from modelops.config.params import Source
+from modelops.data.ingest import ingest, read_source, read_table_file
 from modelops.errors import InputError
-from modelops.ingest import ingest, read_source
-from modelops.params import Source
 
 
 @pytest.fixture
@@ -18,10 +18,13 @@ def sources(sample, tmp_path) -> dict[str, Source]:
         sample.iloc[150:180].to_sql("applications", connection, index=False)
     connection.close()
     return {
-        "csv": Source("office", "csv", path=str(tmp_path / "a.csv")),
-        "parquet": Source("branch", "parquet", path=str(tmp_path / "b.parquet")),
+        "csv": Source(name="office", kind="csv", path=str(tmp_path / "a.csv")),
+        "parquet": Source(name="branch", kind="parquet", path=str(tmp_path / "b.parquet")),
         "sql": Source(
-            "core", "sql", url=f"sqlite:///{tmp_path / 'c.db'}", query="SELECT * FROM applications"
+            name="core",
+            kind="sql",
+            url=f"sqlite:///{tmp_path / 'c.db'}",
+            query="SELECT * FROM applications",
         ),
     }
 
@@ -47,24 +50,31 @@ def test_ingest_stacks_all_sources_tagged_by_name(sources, sample):
 def test_missing_file_names_the_source_and_the_path(tmp_path):
     path = tmp_path / "gone.csv"
     with pytest.raises(InputError, match="'office'") as caught:
-        read_source(Source("office", "csv", path=str(path)))
+        read_source(Source(name="office", kind="csv", path=str(path)))
     assert str(path) in str(caught.value)
 
 
 def test_missing_sqlite_file_is_refused_without_creating_it(tmp_path):
     path = tmp_path / "gone.db"
     with pytest.raises(InputError, match=r"'core'.*not found"):
-        read_source(Source("core", "sql", url=f"sqlite:///{path}", query="SELECT 1"))
+        read_source(Source(name="core", kind="sql", url=f"sqlite:///{path}", query="SELECT 1"))
     assert not path.exists()
 
 
 def test_failing_query_names_the_source(sources):
-    bad = Source("core", "sql", url=sources["sql"].url, query="SELECT * FROM no_such_table")
-    with pytest.raises(InputError, match="source 'core': query failed"):
+    bad = sources["sql"].model_copy(update={"query": "SELECT * FROM no_such_table"})
+    with pytest.raises(InputError, match=r"source 'core': query on sqlite:///.* failed"):
         read_source(bad)
 
 
 def test_source_that_already_has_the_source_column_is_refused(sample, tmp_path):
     sample.iloc[:10].assign(source="elsewhere").to_csv(tmp_path / "a.csv", index=False)
     with pytest.raises(InputError, match=r"'office'.*'source'"):
-        ingest((Source("office", "csv", path=str(tmp_path / "a.csv")),), "source")
+        ingest((Source(name="office", kind="csv", path=str(tmp_path / "a.csv")),), "source")
+
+
+def test_an_extract_without_a_source_column_is_tagged_by_its_file_name(sample, tmp_path):
+    sample.iloc[:10].to_csv(tmp_path / "june_extract.csv", index=False)
+    table = read_table_file(tmp_path / "june_extract.csv", "source")
+    assert table["source"].unique().tolist() == ["june_extract"]
+    assert table["applicant_id"].tolist() == sample["applicant_id"].iloc[:10].tolist()

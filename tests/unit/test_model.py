@@ -1,21 +1,34 @@
-"""Protects the pipeline: every model kind fits raw columns and scores rows it has never seen."""
+"""Protects the pipeline: every model kind fits raw columns and scores rows it has never seen,
+with each feature's kind taken from the data's types."""
 
 import numpy as np
 import pytest
 
-from modelops.errors import ConfigError
-from modelops.model import build_pipeline, check_features
+from modelops.errors import InputError
+from modelops.model.pipeline import build_pipeline, feature_kinds, model_features, p_bad_of
 
 KINDS = ["logistic_regression", "random_forest", "hist_gradient_boosting"]
 
 
+def test_feature_kinds_follow_the_columns_types(small_train, features):
+    numeric, categorical = feature_kinds(small_train, features)
+    assert categorical == ["Home", "Marital", "Records", "Job"]
+    assert numeric == [f for f in features if f not in categorical]
+
+
+def test_feature_kinds_name_the_first_absent_column(small_train, features):
+    with pytest.raises(InputError, match="feature 'Income' is not a column of the table"):
+        feature_kinds(small_train.drop(columns=["Income", "Debt"]), features)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_pipeline_fits_raw_columns_and_predicts_probabilities(
-    kind, small_train, small_holdout, data_params, fast_train_params
+    kind, small_train, small_holdout, features, fast_train_params
 ):
-    X = small_train[list(data_params.features)]  # with its missing values and strings
-    pipeline = build_pipeline(data_params, fast_train_params[kind]).fit(X, small_train["Status"])
-    proba = pipeline.predict_proba(small_holdout[list(data_params.features)])
+    X = small_train[features]  # with its missing values and strings
+    pipeline = build_pipeline(*feature_kinds(small_train, features), fast_train_params[kind])
+    pipeline.fit(X, small_train["Status"])
+    proba = pipeline.predict_proba(small_holdout[features])
     assert list(pipeline.classes_) == ["bad", "good"]
     assert proba.shape == (len(small_holdout), 2)
     assert np.allclose(proba.sum(axis=1), 1.0)
@@ -30,6 +43,13 @@ def test_unknown_categories_at_predict_time_do_not_fail(kind, small_models, smal
     assert set(small_models[kind].predict(unseen)) <= {"bad", "good"}
 
 
-def test_check_features_names_the_first_absent_column(small_train, data_params):
-    with pytest.raises(ConfigError, match="column 'Income' is not a column of the test set"):
-        check_features(small_train.drop(columns="Income"), data_params, "the test set")
+def test_the_model_reads_exactly_the_features(small_models, features):
+    assert model_features(small_models["logistic_regression"]) == features
+
+
+def test_p_bad_is_the_probability_of_the_positive_class(small_models, small_holdout):
+    model = small_models["random_forest"]
+    bad = list(model.classes_).index("bad")
+    np.testing.assert_array_equal(
+        p_bad_of(model, small_holdout), model.predict_proba(small_holdout)[:, bad]
+    )

@@ -1,80 +1,56 @@
-"""Protects params loading: the project's file is valid, and every mistake names its key."""
-
-import copy
+"""Protects what params.yaml hands to the code: the chosen model's settings and seed reach the
+estimator, the loaded params cannot be changed on the way, and the contradictions the corpora
+leave out are still refused with the key named."""
 
 import pytest
+from pydantic import ValidationError
 
-from modelops import params
+from modelops.config.params import MODEL_KINDS, check_against_contract, load_params
 from modelops.errors import ConfigError
-from modelops.model import build_estimator
+from modelops.model.pipeline import build_estimator
 
 
-@pytest.fixture
-def raw(raw_params) -> dict:
-    """A private copy of params.yaml to break."""
-    return copy.deepcopy(raw_params)
+@pytest.mark.parametrize("kind", MODEL_KINDS)
+def test_the_chosen_models_settings_and_seed_reach_the_estimator(sample_params, kind):
+    settings = sample_params.train.model_copy(update={"model": kind, "seed": 7})
+    given = build_estimator(settings).get_params()
+    assert settings.hyperparameters == getattr(settings, kind).model_dump()
+    assert {k: given[k] for k in settings.hyperparameters} == settings.hyperparameters
+    assert given["random_state"] == 7
 
 
-def config_error(loader, raw) -> ConfigError:
-    with pytest.raises(ConfigError) as caught:
-        loader(raw)
-    assert caught.value.exit_code == 2
-    return caught.value
-
-
-def test_project_params_load_into_every_section(raw_params):
-    data = params.data_params(raw_params)
-    assert len(data.features) == 13
-    assert params.sources(raw_params)
-    assert 0 < params.split_params(raw_params).test_size < 1
-    assert params.train_params(raw_params).model in params.MODEL_KINDS
-    assert params.business_params(raw_params).amount_column == "Amount"
-    assert params.evaluate_params(raw_params).segment_edges["Age"][0] == 18.0
-
-
-def test_unknown_model_names_the_key_and_the_value(raw):
-    raw["train"]["model"] = "xgboost"
-    message = str(config_error(params.train_params, raw))
-    assert "train.model" in message
-    assert "xgboost" in message
-
-
-def test_unknown_hyperparameter_names_its_full_key(raw):
-    raw["train"]["model"] = "logistic_regression"
-    raw["train"]["logistic_regression"] = {"C": 1.0, "learning_rat": 0.1}
-    settings = params.train_params(raw)
-    message = str(config_error(build_estimator, settings))
-    assert "train.logistic_regression.learning_rat" in message
-
-
-@pytest.mark.parametrize("test_size", [0, 1, 1.5, -0.2])
-def test_test_size_outside_zero_one_is_refused(raw, test_size):
-    raw["split"]["test_size"] = test_size
-    assert "split.test_size" in str(config_error(params.split_params, raw))
+def test_loaded_params_are_read_only(sample_params):
+    with pytest.raises(ValidationError, match="frozen"):
+        sample_params.split.seed = 1
 
 
 @pytest.mark.parametrize(
-    ("section", "key", "loader"),
+    ("edits", "words"),
     [
-        ("split", "test_size", params.split_params),
-        ("split", "seed", params.split_params),
-        ("business", "margin", params.business_params),
-        ("train", "cv_folds", params.train_params),
+        ({"train.random_forest.n_jobs": 0}, ("'train.random_forest'", "n_jobs", "got 0")),
+        ({"data.features[13]": "Age"}, ("'data'", "features lists 'Age' twice")),
+        ({"evaluate.segments[3]": "Home"}, ("'evaluate'", "segments lists 'Home' twice")),
+        ({"ingest.sources": []}, ("'ingest.sources'", "at least 1")),
+        ({"train": ...}, ("'train' is missing",)),
+        ({"split.shuffle": True}, ("unknown key 'split.shuffle'", "known keys: test_size, seed")),
     ],
+    ids=["n_jobs_0", "feature_twice", "segment_twice", "no_source", "no_section", "extra_key"],
 )
-def test_bool_where_a_number_belongs_is_refused(raw, section, key, loader):
-    raw[section][key] = True
-    assert f"{section}.{key}" in str(config_error(loader, raw))
+def test_refused_on_load_naming_the_file_and_key(params_with, tmp_path, edits, words):
+    path = params_with(tmp_path, edits)
+    with pytest.raises(ConfigError) as caught:
+        load_params(path)
+    assert caught.value.exit_code == 2
+    assert all(word in str(caught.value) for word in (f"{path}: ", *words)), caught.value
 
 
-@pytest.mark.parametrize("section", ["data", "split", "train", "business", "evaluate"])
-def test_missing_section_is_named(raw, section):
-    loader = getattr(params, f"{section}_params")
-    del raw[section]
-    assert f"'{section}'" in str(config_error(loader, raw))
+def test_segment_that_is_not_in_the_contract_is_named(
+    params_with, tmp_path, sample_contract, contract_file
+):
+    path = params_with(tmp_path, {"evaluate.segments[3]": "Region"})
+    with pytest.raises(ConfigError, match=r"'evaluate\.segments\[3\]' 'Region' is not a column"):
+        check_against_contract(load_params(path), sample_contract, path, contract_file)
 
 
-@pytest.mark.parametrize("edges", [[18, 35, 25], [18, 25, 25, 40]])
-def test_segment_edges_must_increase_strictly(raw, edges):
-    raw["evaluate"]["segment_edges"] = {"Age": edges}
-    assert "evaluate.segment_edges.Age" in str(config_error(params.evaluate_params, raw))
+def test_sample_params_keep_the_sample_contract(sample_params, sample_contract):
+    check_against_contract(sample_params, sample_contract, "params.yaml", "contract.yaml")

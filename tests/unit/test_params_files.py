@@ -1,57 +1,54 @@
-"""Protects params loading of sources and files: bad sources and unreadable files name the cause."""
+"""Protects reading the params file itself and its sources: missing, a folder, not YAML, not a
+mapping, or sources that cannot be told apart is exit 2 naming the file, and `modelops ingest`
+leaves its last raw table as it was.
+"""
+
+from pathlib import Path
 
 import pytest
 
-from modelops import params
-from modelops.errors import ConfigError
+
+def folder(path: Path) -> None:
+    path.mkdir()
 
 
-def test_unknown_source_kind_names_the_key_and_the_kind():
-    raw = {"ingest": {"sources": [{"name": "old", "kind": "excel", "path": "a.xlsx"}]}}
-    with pytest.raises(ConfigError, match=r"ingest\.sources\[0\]\.kind.*excel"):
-        params.sources(raw)
+ENTRY = {"name": "modeldata", "kind": "csv", "path": "a.csv"}
+# (name, the params file: edits, its text, a callable making it, or None for none; words)
+CASES = [
+    ("missing_file", None, ("params file not found",)),
+    ("a_folder", folder, ("is a folder, not a file",)),
+    ("invalid_yaml", "split:\n  test_size: [0.2\n  seed: 42\n", ("not valid YAML at line",)),
+    ("not_a_mapping", "- just\n- a list\n", ("must be a mapping", "['just', 'a list']")),
+    ("duplicate_source_names", {"ingest.sources[1]": ENTRY},
+     ("'ingest'", "two sources are named 'modeldata'")),
+    ("unknown_source_kind", {"ingest.sources[0].kind": "excel"},
+     ("'ingest.sources[0].kind'", "got 'excel'")),
+    ("sql_source_without_query",
+     {"ingest.sources[0]": {"name": "core", "kind": "sql", "url": "sqlite:///c.db"}},
+     ("'ingest.sources[0]'", "needs 'query'")),
+]  # fmt: skip
+EACH = pytest.mark.parametrize(("name", "words"), [(n, w) for n, _, w in CASES], ids=str)
 
 
-def test_sql_source_without_query_names_the_missing_key():
-    source = {"name": "core", "kind": "sql", "url": "sqlite:///core.db"}
-    with pytest.raises(ConfigError, match=r"ingest\.sources\[1\]\.query' is missing"):
-        params.sources({"ingest": {"sources": [{"name": "a", "kind": "csv", "path": "a"}, source]}})
+@pytest.fixture(scope="module")
+def runs(run_params_corpus, stage_run):
+    return run_params_corpus(CASES, "ingest", "--output", stage_run / "raw.parquet")
 
 
-def test_sql_source_with_query_is_read():
-    source = {"name": "core", "kind": "sql", "url": "sqlite:///c.db", "query": "SELECT 1"}
-    (read,) = params.sources({"ingest": {"sources": [source]}})
-    assert (read.kind, read.url, read.query, read.path) == (
-        "sql",
-        "sqlite:///c.db",
-        "SELECT 1",
-        None,
-    )
+@EACH
+def test_one_error_line_names_the_file_and_the_problem(
+    runs, name, words, given_params, one_line_error
+):
+    one_line_error(runs[name].result, given_params, *words)
 
 
-def test_duplicate_source_names_are_refused():
-    entry = {"name": "same", "kind": "csv", "path": "a.csv"}
-    with pytest.raises(ConfigError, match="unique"):
-        params.sources({"ingest": {"sources": [entry, dict(entry, path="b.csv")]}})
+@EACH
+def test_last_raw_table_stays_as_it_was(runs, name, words, stage_run):
+    raw = "raw.parquet"
+    assert (runs[name].folder / raw).read_bytes() == (stage_run / raw).read_bytes()
 
 
-def test_missing_params_file_names_the_path(tmp_path):
-    path = tmp_path / "nowhere.yaml"
-    with pytest.raises(ConfigError, match="params file not found") as caught:
-        params.read_params(path)
-    assert str(path) in str(caught.value)
-    assert caught.value.exit_code == 2
-
-
-def test_invalid_yaml_is_a_config_error(tmp_path):
-    path = tmp_path / "params.yaml"
-    path.write_text("split:\n  test_size: [0.2\n  seed: 42\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not valid YAML"):
-        params.read_params(path)
-
-
-def test_yaml_that_is_not_a_mapping_is_a_config_error(tmp_path):
-    path = tmp_path / "params.yaml"
-    path.write_text("- just\n- a list\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="expected a mapping"):
-        params.read_params(path)
+def test_the_console_script_answers_alike(runs, console):
+    run = runs[CASES[0][0]]
+    again = console(run.folder, *run.args)
+    assert (again.returncode, again.stderr) == (run.result.returncode, run.result.stderr)

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from modelops.evaluate import segment_labels, segment_metrics
-from modelops.params import BusinessParams
+from modelops.config.params import BusinessParams
+from modelops.model.evaluate import segment_labels, segment_metrics
 
 
 def test_numeric_segments_are_half_open_bands():
@@ -37,7 +37,7 @@ def test_segment_metrics_per_segment():
         p_bad=[0.1, 0.2, 0.3, 0.8, 0.3, 0.4, 0.5],
         predicted_bad=[False, False, False, True, False, False, True],
         amount=[100, 100, 100, 1000, 1000, 1000, 1000],
-        business=BusinessParams("Amount", margin=0.1, loss_given_default=0.5),
+        business=BusinessParams(amount_column="Amount", margin=0.1, loss_given_default=0.5),
     )
     a, b = result["a"], result["b"]
     assert (a["n"], a["bad_rate"], a["roc_auc"], a["recall"]) == (3, 0.0, None, None)

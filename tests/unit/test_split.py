@@ -1,15 +1,16 @@
-"""Protects the split: stratified, sized, reproducible, disjoint, and strict about the target."""
+"""Protects the split: stratified, sized, reproducible, disjoint by id, and strict about the
+target and a test size the data cannot serve."""
 
 import pandas as pd
 import pytest
 
-from modelops.errors import InputError
-from modelops.split import split_dataset
+from modelops.data.split import split_dataset
+from modelops.errors import InputError, ParamsError
 
 
 @pytest.fixture(scope="module")
 def parts(sample):
-    return split_dataset(sample, "Status", 0.2, 42)
+    return split_dataset(sample, "Status", 0.2, 42, "applicant_id")
 
 
 def bad_rate(df: pd.DataFrame) -> float:
@@ -54,3 +55,14 @@ def test_missing_target_values_are_refused(sample):
     holed.loc[3, "Status"] = None
     with pytest.raises(InputError, match="1 missing"):
         split_dataset(holed, "Status", 0.2, 42)
+
+
+def test_an_id_in_both_parts_is_refused(sample):
+    twice = pd.concat([sample, sample.head(50)], ignore_index=True)
+    with pytest.raises(InputError, match="applicant_id values are in both train and test"):
+        split_dataset(twice, "Status", 0.2, 42, "applicant_id")
+
+
+def test_a_test_size_too_small_for_every_class_names_the_key(sample):
+    with pytest.raises(ParamsError, match=r"'split\.test_size' 0\.0001 cannot hold every Status"):
+        split_dataset(sample, "Status", 0.0001, 42)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from modelops.business import business_value, choose_threshold
+from modelops.model.business import business_value, choose_threshold
 
 MARGIN, LGD = 0.10, 0.50
 

@@ -1,6 +1,7 @@
-"""ci.yml's train-and-report job, run with act for a pull request: it retrains, gates against
-main, posts one CML comment (recorded by the setup-cml stand-in), and fails after posting when
-the gate fails. Only this job runs here: the test job runs `make test`, these tests included.
+"""Protects the pull-request review: ci.yml's train-and-report job, run with act on the built
+sample project, retrains, gates against main, posts one CML comment (recorded by the setup-cml
+stand-in), and fails after posting when the gate fails. Only this job runs here: the test job
+runs `make test`, these tests included.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import yaml
 from support.act import pull_request_event, run_concurrently, run_workflow
 from support.repos import run
 
-# Pull requests that change only the regularisation of the default model.
+# Pull requests that change only the regularisation of the sample's model (C 1.0 on main).
 SCENARIOS = {
     "keeps": (0.5, "Regularise a bit more"),  # test ROC AUC 0.859 -> 0.859
     "degrades": (0.001, "Over-regularise"),  # test ROC AUC 0.859 -> 0.816
@@ -39,7 +40,7 @@ def metric_row(comment: str, metric: str) -> list[str]:
     return [cell.strip() for cell in row.strip("|").split("|")]
 
 
-def test_a_change_that_keeps_the_model_passes_and_comments_deltas_against_main(runs):
+def test_a_change_that_keeps_the_model_passes_and_comments_deltas_against_main(runs, raw_params):
     result = runs["keeps"]
     assert result.exit_code == 0, result.log[-3000:]
     assert "Job succeeded" in result.log
@@ -52,7 +53,8 @@ def test_a_change_that_keeps_the_model_passes_and_comments_deltas_against_main(r
     _, value, at_main, delta = metric_row(comment, "roc_auc")
     assert re.fullmatch(r"[+-]\d\.\d{4}", delta)
     assert abs(float(delta) - (float(value) - float(at_main))) <= 0.00011  # display rounding
-    assert "| `train.logistic_regression.C` | 1.0000 | 0.5000 |" in comment
+    on_main = raw_params["train"]["logistic_regression"]["C"]
+    assert f"| `train.logistic_regression.C` | {on_main:.4f} | 0.5000 |" in comment
     assert (result.artifacts / "reports" / "reports" / "gate.json").is_file()
 
 

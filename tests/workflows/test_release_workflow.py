@@ -1,7 +1,7 @@
-"""register.yml and release.yml, run with act: a push to main registers the changed model and
-pushes the tag; a registration that keeps the gate is released with its bundle; one that fails
-it is deregistered and nothing is released; an assignment to prod deploys exactly that
-version. `gh` is a recording stand-in (no GitHub API).
+"""Protects delivery: register.yml and release.yml, run with act on the built sample project.
+A push to main registers the changed model and pushes the tag; a registration that keeps the
+gate is released with its bundle; one that fails it is deregistered and nothing is released; an
+assignment to prod deploys exactly that version. `gh` is a recording stand-in (no GitHub API).
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ def deployed(repo):
 @pytest.fixture(scope="module")
 def runs(new_clone):
     """Each scenario in its own clone; the clone is kept to look at its origin afterwards."""
-    scenarios = {
-        "registered_on_merge": registered_on_merge,
+    scenarios = {  # the longest first: two run at a time
         "released": released,
-        "deregistered": deregistered,
         "deployed": deployed,
+        "deregistered": deregistered,
+        "registered_on_merge": registered_on_merge,
     }
     clones = {name: new_clone() for name in scenarios}
     results = run_concurrently(

@@ -21,8 +21,18 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """Entry point: expected failures become one line on stderr and their exit code."""
+    usage = _usage_errors()
     try:
-        app()
+        app(standalone_mode=False)
+    except usage.NoArgsIsHelpError as err:
+        err.show()  # the help text, as for --help
+        sys.exit(err.exit_code)
+    except usage.ClickException as err:  # an unknown option, a bad option value
+        context = getattr(err, "ctx", None)
+        hint = f" (see {context.command_path} --help)" if context is not None else ""
+        _fail(f"{err.format_message()}{hint}", err.exit_code)
+    except typer.Abort:
+        _fail("aborted", 1)
     except ParamsError as err:
         _fail(f"{app_module.params_file_in_use}: {err}", err.exit_code)
     except ModelopsError as err:
@@ -30,6 +40,15 @@ def main() -> None:
     except OSError as err:  # a file that cannot be read or written, a full disk
         where = f"{err.filename}: " if err.filename else ""
         _fail(f"{where}{err.strerror or err}", 2)
+
+
+def _usage_errors():
+    """The click exceptions typer raises (typer vendors click from 0.16 on)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions
+    return exceptions
 
 
 def _fail(message: str, code: int) -> None:

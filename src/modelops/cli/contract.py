@@ -29,9 +29,10 @@ def contract_draft(
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Draft a contract from a sample, check the sample keeps it, and write or print it."""
-    import tempfile
+    import yaml
 
-    from modelops.config.contract import load_contract
+    from modelops.config.contract import Contract
+    from modelops.config.reading import parse
     from modelops.data.draft import DraftSettings, draft_contract, guess_target
     from modelops.data.ingest import read_table_file
     from modelops.data.validation import validate_against_contract
@@ -43,10 +44,9 @@ def contract_draft(
     text = draft_contract(
         table, target or guess_target(table), source_column, DraftSettings(margin=margin)
     )
-    with tempfile.TemporaryDirectory() as folder:
-        drafted = Path(folder) / "contract.yaml"
-        drafted.write_text(text, encoding="utf-8")
-        result = validate_against_contract(table, load_contract(drafted), source_column)
+    # The draft is read back as `modelops validate` would read it from the file.
+    contract = parse(Contract, yaml.safe_load(text), "the draft")
+    result = validate_against_contract(table, contract, source_column)
     if not result.passed:  # a draft its own sample breaks would be a bug: say so, write nothing
         raise CheckFailed(
             f"the draft does not validate {input}: "

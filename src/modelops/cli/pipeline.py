@@ -60,7 +60,7 @@ def validate(
     from modelops.data.ingest import read_table_file
     from modelops.data.validation import validate_against_contract
     from modelops.errors import CheckFailed
-    from modelops.files import json_text, output_set, spreadsheet_safe
+    from modelops.files import json_text, output_set, spreadsheet_csv
 
     params, contract = read_settings(params_file, contract_file)
     source_column = params.data.source_column
@@ -74,7 +74,7 @@ def validate(
         if report:
             outputs.stage(report).write_text(json_text(result.report), encoding="utf-8")
         if result.passed and quarantine:
-            spreadsheet_safe(result.quarantine).to_csv(outputs.stage(quarantine), index=False)
+            spreadsheet_csv(result.quarantine, outputs.stage(quarantine))
         if result.passed and output:
             result.validated.to_parquet(outputs.stage(output), index=False)
     warnings = result.warnings

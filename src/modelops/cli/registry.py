@@ -57,12 +57,14 @@ def registry_register(
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Register the model at HEAD as the next version, if it passes the gate and is new."""
+    from modelops.git import require_commits
     from modelops.pipeline_state import artifact_path
     from modelops.registry.policy import register
     from modelops.review.verdicts import gate_check
 
     params = read_params(params_file)
     repo, artifact = Path.cwd(), params.gate.artifact
+    require_commits(repo)
     version = register(
         repo,
         artifact,

@@ -56,12 +56,16 @@ class ColumnRule(Strict):
             repeated = sorted({v for v in self.allowed if self.allowed.count(v) > 1})
             if repeated:
                 raise ValueError(f"allowed lists {shown(repeated[0])} twice")
-            outside = [v for v in self.synonyms.values() if v not in self.allowed]
-            if outside:
-                raise ValueError(
-                    f"synonyms map to {shown(outside[0])}, which is not an allowed value"
-                )
         return self
+
+    def check_synonyms(self) -> None:
+        """Every synonym maps to an allowed value (compared as the data will be: normalised
+        or not, so checked on the contract as applied)."""
+        if self.allowed is None:
+            return
+        outside = [v for v in self.synonyms.values() if v not in self.allowed]
+        if outside:
+            raise ValueError(f"synonyms map to {shown(outside[0])}, which is not an allowed value")
 
     def normalized(self) -> ColumnRule:
         """The rule with categories written the way normalize_categories writes the data."""
@@ -194,6 +198,11 @@ class Contract(Strict):
         columns[target] = columns[target].model_copy(
             update={"allowed": list(contract.target.allowed)}
         )
+        for name, rule in columns.items():
+            try:
+                rule.check_synonyms()
+            except ValueError as err:
+                raise ValueError(f"columns.{name}: {err}") from None
         return contract.model_copy(update={"columns": columns})
 
     def _check_row_rules(self) -> None:

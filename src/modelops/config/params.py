@@ -95,7 +95,9 @@ class RandomForestParams(Strict):
     @model_validator(mode="after")
     def _jobs(self) -> RandomForestParams:
         if self.n_jobs == 0:
-            raise ValueError("n_jobs must be a number of processes (>= 1) or -1 for every core")
+            raise ValueError(
+                f"n_jobs must be 1 or more processes, or -1 for every core, got {self.n_jobs}"
+            )
         return self
 
 

@@ -7,6 +7,7 @@ what is allowed; an unknown key also gets the nearest known one ("did you mean '
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -55,7 +56,8 @@ def parse(model: type[Model], raw: dict[str, Any], path: str | Path) -> Model:
 
 def describe(err: ValidationError, model: type[BaseModel], path: str | Path) -> str:
     problems = err.errors(include_url=False)
-    first = problems[0]
+    # A misspelt key also leaves the key it stands for missing: name the misspelling.
+    first = next((p for p in problems if p["type"] == "extra_forbidden"), problems[0])
     loc = tuple(first["loc"])
     key = dotted(loc)
     kind, message = first["type"], first["msg"]
@@ -72,6 +74,12 @@ def describe(err: ValidationError, model: type[BaseModel], path: str | Path) -> 
         text = f"'{key}': {reason}" if key else reason
     else:
         text = f"'{key}' {message[0].lower()}{message[1:]}, got {shown(first['input'])}"
+        if kind == "literal_error":
+            options = re.findall(r"'([^']*)'", str(first.get("ctx", {}).get("expected", "")))
+            near = difflib.get_close_matches(str(first["input"]), options, n=1, cutoff=0.5)
+            text += f"; did you mean '{near[0]}'?" if near else ""
+        if kind == "string_type" and isinstance(first["input"], bool):
+            text += " (YAML reads yes/no/on/off/true/false as booleans: quote it)"
     more = len(problems) - 1
     return f"{path}: {text}" + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
 
@@ -80,6 +88,8 @@ def dotted(loc: tuple) -> str:
     """('columns', 'Age', 'min') -> columns.Age.min; list positions as [i]."""
     text = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a mapping key that failed: the key is shown
+            continue
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 

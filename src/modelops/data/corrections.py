@@ -48,6 +48,7 @@ def apply_corrections(
             continue
         column = data[name]
         if rule.type == "category":
+            column = category_text(column)
             if fixes.normalize_categories:
                 column, hits = _normalize_case(column)
                 counts["normalized_category_values"] += int(hits.sum())
@@ -76,6 +77,20 @@ def apply_corrections(
         data = data[~duplicated.to_numpy()]
     rows_corrected = int(data["_changed"].sum())
     return Corrected(data.drop(columns="_changed").reset_index(drop=True), counts, rows_corrected)
+
+
+def category_text(column: pd.Series) -> pd.Series:
+    """A category column's values as text, as the contract lists them: a CSV reader types
+    codes such as 1 and 2 as numbers (1.0 and 2.0 when one is missing). Not counted: reading
+    a code as text corrects nothing.
+    """
+    if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
+        return column
+    return column.astype(object).map(_code_text, na_action="ignore")
+
+
+def _code_text(value) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _normalize_case(column: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -8,6 +8,7 @@ allows) is left for people, with the observed figures in a comment beside each r
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 import yaml
 
 from modelops.config.contract import normalize_category
+from modelops.data.corrections import category_text
 from modelops.errors import InputError, shown_text
 
 TARGET_NAMES = ("status", "target", "default", "label", "class", "outcome", "y")
@@ -32,9 +34,8 @@ class DraftSettings:
 def guess_target(df: pd.DataFrame) -> str:
     """The one column with two values whose name says target; else an InputError."""
     candidates = [
-        c for c in df.columns
-        if str(c).lower() in TARGET_NAMES and df[c].dropna().nunique() == 2
-    ]  # fmt: skip
+        c for c in df.columns if str(c).lower() in TARGET_NAMES and _labels(df[c]).nunique() == 2
+    ]
     if len(candidates) != 1:
         raise InputError("cannot tell the target column: name it with --target COLUMN")
     return str(candidates[0])
@@ -48,8 +49,7 @@ def draft_contract(
         raise InputError(f"--target: no column {shown_text(target)!r} in the file")
     if df.empty:
         raise InputError("the file has no rows to draft a contract from")
-    labels = df[target].dropna().map(lambda v: normalize_category(str(v)))
-    counts = labels.value_counts()
+    counts = _labels(df[target]).value_counts()
     if len(counts) != 2:
         seen = ", ".join(shown_text(str(v)) for v in counts.index[:5])
         raise InputError(
@@ -62,7 +62,7 @@ def draft_contract(
         rule, note = _column_rule(df[name], settings, is_target=name == target)
         columns[str(name)] = rule
         notes[str(name)] = note
-        if id_column is None and rule.get("unique") and rule["type"] == "string":
+        if id_column is None and rule.get("unique"):
             id_column = str(name)
     columns[source_column] = {"type": "string", "max_missing": 0}
     notes[source_column] = "added by ingest: the source a row came from"
@@ -95,13 +95,22 @@ def draft_contract(
     return _as_yaml(document, columns, notes, len(df), share, positive, settings)
 
 
+def _labels(values: pd.Series) -> pd.Series:
+    """The target's values as validation will see them: text, normalised, none missing."""
+    return category_text(values).dropna().map(lambda v: normalize_category(str(v)))
+
+
 def _column_rule(values: pd.Series, settings: DraftSettings, is_target: bool):
     present = values.dropna()
     missing = 1 - len(present) / len(values)
     rule: dict = {}
     if is_target:
-        rule["type"] = "category"
+        # A row without its target can neither train nor test: such rows are quarantined.
+        rule["type"], missing = "category", 0.0
         note = "the target: its values are under target"
+    elif present.empty:
+        rule["type"] = "string"
+        note = "no value in the sample: say what it holds, or drop it"
     elif pd.api.types.is_bool_dtype(values):
         rule["type"] = "category"
         rule["allowed"] = ["true", "false"]
@@ -121,7 +130,7 @@ def _column_rule(values: pd.Series, settings: DraftSettings, is_target: bool):
             else:
                 rule["type"] = "string"
                 note = f"{len(distinct)} distinct values"
-    identifies = rule["type"] == "string" or str(values.name).lower().endswith("id")
+    identifies = rule["type"] == "string" or _names_an_id(str(values.name))
     if identifies and not is_target and len(present) == len(values) and present.is_unique:
         rule["unique"] = True
         note += "; every value distinct"
@@ -131,8 +140,13 @@ def _column_rule(values: pd.Series, settings: DraftSettings, is_target: bool):
         else _round(min(1.0, missing * (1 + settings.margin) + 0.01), 3, math.ceil)
     )
     if missing:
-        note += f"; {missing:.1%} missing"
+        note += f"; {len(values) - len(present)} missing ({missing:.1%})"
     return rule, note
+
+
+def _names_an_id(name: str) -> bool:
+    """id, loan_id, "loan id", loanId; not paid or valid."""
+    return bool(re.search(r"(?:^|[_\W])id$", name.lower()) or re.search(r"[a-z0-9]Id$", name))
 
 
 def _as_numbers(present: pd.Series, settings: DraftSettings) -> pd.Series | None:
@@ -162,7 +176,9 @@ def _round(value: float, digits: int, direction) -> float:
     if value == 0:
         return 0.0
     scale = 10 ** (digits - 1 - math.floor(math.log10(abs(value))))
-    return direction(value * scale) / scale
+    # Rounded first, so that float noise (0.05 * 1.25 + 0.01 = 0.07250000000000001) does not
+    # push a value that is already round one step outward.
+    return direction(round(value * scale, 6)) / scale
 
 
 def _plain(value: float):
@@ -176,8 +192,11 @@ def _as_yaml(document, columns, notes, rows, share, positive, settings) -> str:
     width = max(len(name) for name in columns)
     lines = [
         f"# The data contract, drafted by `modelops contract draft` from a sample of {rows} rows.",
-        f"# Ranges are the sample's, widened by {settings.margin:.0%} of their span on each "
-        "side; missing shares likewise.",
+        f"# Ranges are the sample's, widened by {settings.margin:g} of their span on each side "
+        "(not below 0 where",
+        f"# the sample has no negative value); max_missing is the sample's share x "
+        f"{1 + settings.margin:g}, plus 0.01;",
+        "# min_rows is half the sample; positive_share is the sample's share x 0.5 to x 1.5.",
         "# Review every rule: tighten what the product promises, name what the values mean.",
         "",
         block({"dataset": document["dataset"]}).rstrip(),
@@ -192,7 +211,7 @@ def _as_yaml(document, columns, notes, rows, share, positive, settings) -> str:
     ]
     for name, rule in columns.items():
         flow = yaml.safe_dump(rule, default_flow_style=True, sort_keys=False, width=10_000)
-        key = yaml.safe_dump({name: None}).split(":")[0]
+        key = yaml.safe_dump({name: None}, width=10_000).rsplit(":", 1)[0]  # quoted if need be
         lines.append(f"  {key + ':':{width + 1}} {flow.strip()}  # {notes[name]}")
     lines += ["", "row_rules: []   # rules across columns, e.g. {name: x, rule: A <= B}", ""]
     return "\n".join(lines)

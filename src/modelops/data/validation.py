@@ -15,7 +15,7 @@ import pandas as pd
 from modelops.config.contract import Contract
 from modelops.data.corrections import apply_corrections
 from modelops.data.rules import as_numbers, pandera_schema
-from modelops.errors import SHOWN_EXAMPLES, ConfigError, shown, shown_text
+from modelops.errors import SHOWN_EXAMPLES, ConfigError, shown_text
 
 QUARANTINE_REASON = "quarantine_reason"
 
@@ -63,7 +63,9 @@ class RuleResult:
             if self.rows:
                 text += f", {self.rows} rows"
         if any(e is not None for e in self.examples):
-            text += f", e.g. {', '.join(shown(e) for e in self.examples)}"
+            # Examples were cut when collected (_example): cutting them again would hide
+            # how long the value was.
+            text += f", e.g. {', '.join(repr(e) for e in self.examples)}"
         return text
 
 

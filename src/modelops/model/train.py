@@ -57,6 +57,8 @@ def train_model(
             raise InputError(f"train: column '{column}' is not in the training set")
     is_bad = (train[target.column] == target.positive).to_numpy()
     rarest = int(min(is_bad.sum(), (~is_bad).sum()))
+    if rarest == 0:
+        raise InputError(f"train: the training set holds one value of '{target.column}' only")
     if rarest < params.cv_folds:
         raise ParamsError(
             "train.cv_folds",

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from modelops.config import paths
-from modelops.errors import InputError
+from modelops.errors import InputError, shown_text
 from modelops.git import file_at, resolve_commit
 from modelops.registry.tags import Holder, stage_holder
 
@@ -41,11 +41,12 @@ class Baseline:
         return self.reports.get("metrics") is not None
 
 
-def read_reports_at(repo: Path, commit: str) -> dict[str, dict | None]:
+def read_reports_at(repo: Path, commit: str, ref: str | None = None) -> dict[str, dict | None]:
     """Each report as committed at commit; None where the commit does not have the file.
 
-    A file that is there but is not a JSON object is an InputError naming it.
+    A file that is there but is not a JSON object is an InputError naming it (and the ref).
     """
+    at = commit[:8] if ref in (None, commit) else f"'{shown_text(ref)}' ({commit[:8]})"
     reports: dict[str, dict | None] = {}
     for key, path in REPORT_FILES.items():
         text = file_at(repo, commit, str(path))
@@ -55,9 +56,9 @@ def read_reports_at(repo: Path, commit: str) -> dict[str, dict | None]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as err:
-            raise InputError(f"{path} at {commit[:8]} is not valid JSON ({err})") from None
+            raise InputError(f"{path} at {at} is not valid JSON ({err})") from None
         if not isinstance(value, dict):
-            raise InputError(f"{path} at {commit[:8]} is not a JSON object")
+            raise InputError(f"{path} at {at} is not a JSON object")
         reports[key] = value
     return reports
 
@@ -66,7 +67,7 @@ def baseline_at_ref(repo: Path, ref: str, name: str | None = None) -> Baseline:
     """The reports at a branch, tag or commit; `origin/main` is named `main`."""
     name = name or ref.removeprefix("origin/")
     commit = resolve_commit(repo, ref)
-    reports = read_reports_at(repo, commit)
+    reports = read_reports_at(repo, commit, ref)
     note = "" if reports["metrics"] is not None else f"'{ref}' predates {paths.METRICS}"
     return Baseline(name, ref, commit, reports, note)
 
@@ -91,7 +92,11 @@ def baseline_in_stage(repo: Path, artifact: str, stage: str) -> Baseline:
 
 def params_at(repo: Path, commit: str | None) -> dict | None:
     """params.yaml as committed at commit, or None when there is no such file."""
-    text = file_at(repo, commit, str(paths.PARAMS)) if commit else None
+    if commit is None:
+        return None
+    # Outside git, or for a commit this repository lacks, an InputError: not "nothing changed".
+    commit = resolve_commit(repo, commit)
+    text = file_at(repo, commit, str(paths.PARAMS))
     if text is None:
         return None
     try:

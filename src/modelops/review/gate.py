@@ -112,6 +112,8 @@ class VerdictRecord(_Record):
 
 def read_verdict(data: object, source: str) -> dict:
     """A gate verdict read from a file, checked; anything else is an InputError."""
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: not a gate verdict of modelops gate (not a JSON object)")
     try:
         return VerdictRecord.model_validate(data).model_dump()
     except ValidationError as err:

@@ -1,0 +1,57 @@
+"""Protects what params.yaml says about columns against the contract: a feature, amount or
+segment column that does not exist there, or cannot serve, is exit 2 naming the key and the
+column, and `modelops train` leaves its last model and report as they were.
+"""
+
+import pytest
+
+# (name, edits to the sample params: dotted key -> value, what the one line names)
+CASES = [
+    ("feature_not_in_contract", {"data.features[13]": "Salary"},
+     ("'data.features[13]'", "'Salary'", "is not a column of", "contract.yaml")),
+    ("feature_is_target", {"data.features[13]": "Status"},
+     ("'data.features[13]'", "'Status'", "is the target")),
+    ("feature_is_id", {"data.features[13]": "applicant_id"},
+     ("'data.features[13]'", "'applicant_id'", "is the id column")),
+    ("feature_is_source", {"data.features[13]": "source"},
+     ("'data.features[13]'", "'source'", "is the source column")),
+    ("amount_not_in_contract", {"business.amount_column": "Amont"},
+     ("'business.amount_column'", "'Amont'", "is not a column of")),
+    ("amount_not_a_number", {"business.amount_column": "Home"},
+     ("'business.amount_column'", "'Home'", "must be a number column")),
+    ("numeric_segment_without_edges", {"evaluate.segment_edges": {}},
+     ("'evaluate.segments[0]'", "'Age'", "is numeric", "segment_edges")),
+    ("edges_of_no_segment", {"evaluate.segment_edges.Time": [6, 24, 72]},
+     ("'evaluate'", "segment_edges.Time", "'Time' is not under segments")),
+    ("edges_of_a_category", {"evaluate.segment_edges.Home": [0, 1]},
+     ("'evaluate.segment_edges.Home'", "'Home'", "is not numeric")),
+]  # fmt: skip
+KEPT = ("model.skops", "training.json")
+EACH = pytest.mark.parametrize(("name", "words"), [(n, w) for n, _, w in CASES], ids=str)
+
+
+@pytest.fixture(scope="module")
+def runs(run_params_corpus, stage_run, contract_file):
+    kept = [stage_run / name for name in KEPT]
+    return run_params_corpus(CASES, "train", "--train", stage_run / "train.parquet",
+                             "--model", kept[0], "--report", kept[1],
+                             "--contract", contract_file)  # fmt: skip
+
+
+@EACH
+def test_one_error_line_names_the_key_and_the_column(
+    runs, name, words, given_params, one_line_error
+):
+    one_line_error(runs[name].result, given_params, *words)
+
+
+@EACH
+def test_last_model_and_report_stay_as_they_were(runs, name, words, stage_run):
+    folder = runs[name].folder
+    assert all((folder / f).read_bytes() == (stage_run / f).read_bytes() for f in KEPT)
+
+
+def test_the_console_script_answers_alike(runs, console):
+    run = runs[CASES[0][0]]
+    again = console(run.folder, *run.args)
+    assert (again.returncode, again.stderr) == (run.result.returncode, run.result.stderr)
