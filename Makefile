@@ -47,7 +47,7 @@ test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every tes
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.dev ## The inner loop: every test but the slow tier (no act, no full repro)
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "not slow" -q -n 2
 
 lint: $(VENV)/.dev ## ruff check and ruff format --check
 	$(BIN)/ruff check .
