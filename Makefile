@@ -44,7 +44,7 @@ report: $(BIN)/modelops ## After make run: gate and reports/report.md against BA
 	@echo "open reports/report.md"
 
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
 
 test-fast: $(VENV)/.dev ## The inner loop: every test but the slow tier (no act, no full repro)
 	$(BIN)/python -m pytest -m "not slow" -q -n 2
