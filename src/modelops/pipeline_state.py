@@ -56,3 +56,40 @@ def output_hashes(repo: Path, rev: str | None = None) -> dict[str, str]:
                 if out.hash_info and out.hash_info.value
             )
         )
+
+
+def stage_outputs(repo: Path, rev: str | None = None) -> dict[str, list[str]]:
+    """Each stage's name and the paths of the outputs it writes, as dvc.yaml declares them."""
+    from dvc.exceptions import DvcException
+
+    with _open(repo, rev) as dvc_repo:
+        try:
+            return {
+                stage.name: [str(out.def_path) for out in stage.outs]
+                for stage in dvc_repo.index.stages
+            }
+        except DvcException as err:
+            raise InputError(f"dvc.yaml: cannot be read: {shown_text(str(err), 200)}") from None
+
+
+def data_hashes(repo: Path, rev: str | None = None) -> dict[str, str]:
+    """The hashes dvc.lock records for the data: every stage's sources (deps that no stage
+    writes) and data outputs, leaving out code (src/), reports, models and params (whose
+    values, not hashes, the report shows in its own section)."""
+    from dvc.dependency.param import ParamsDependency
+    from dvc.exceptions import DvcException
+
+    with _open(repo, rev) as dvc_repo:
+        try:
+            files = {}
+            for stage in dvc_repo.index.stages:
+                for item in [*stage.deps, *stage.outs]:
+                    if isinstance(item, ParamsDependency):
+                        continue
+                    path = str(item.def_path)
+                    value = item.hash_info.value if item.hash_info else None
+                    if value and not path.startswith(("src/", "reports", "models")):
+                        files[path] = value
+        except DvcException as err:
+            raise InputError(f"dvc.lock: cannot be read: {shown_text(str(err), 200)}") from None
+    return dict(sorted(files.items()))

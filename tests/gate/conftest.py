@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from support.repos import clone_folder, run
 
 from modelops.config.params import GateParams
@@ -87,3 +88,46 @@ def error_line():
         return lines[0]
 
     return check
+
+
+@pytest.fixture(scope="module")
+def branch_of_built_sample(built_sample, tmp_path_factory):
+    """branch_of_built_sample(name): a copy of the built sample on a new branch `name` off
+    main, for one module's change."""
+
+    def branch(name: str) -> Path:
+        repo = clone_folder(built_sample, tmp_path_factory.mktemp(name) / "repo")
+        run("git", "checkout", "-q", "-b", name, cwd=repo)
+        return repo
+
+    return branch
+
+
+@pytest.fixture(scope="session")
+def set_params():
+    """set_params(repo, {"train.model": "x", ...}): change params.yaml keys by dotted name."""
+
+    def change(repo: Path, values: dict[str, object]) -> None:
+        path = repo / "params.yaml"
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in values.items():
+            *sections, last = key.split(".")
+            section = raw
+            for name in sections:
+                section = section[name]
+            section[last] = value
+        path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+
+    return change
+
+
+@pytest.fixture(scope="session")
+def reproduced():
+    """reproduced(repo, message): `dvc repro` and commit everything, as a change is pushed."""
+
+    def commit(repo: Path, message: str) -> None:
+        run("dvc", "repro", cwd=repo)
+        run("git", "add", "-A", cwd=repo)
+        run("git", "commit", "-q", "-m", message, cwd=repo)
+
+    return commit

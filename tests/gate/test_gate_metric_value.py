@@ -6,7 +6,9 @@ names limited to the metrics evaluate reports.
 import pytest
 from pydantic import ValidationError
 
+from modelops.model.uncertainty import Interval
 from modelops.review.baselines import Baseline
+from modelops.review.champion import COMPARED, SameRows
 from modelops.review.gate import drop_rules, metric_value
 
 METRICS = {"roc_auc": 0.85, "flag": True, "empty": None, "business": {"value_per_application": 4}}
@@ -37,7 +39,9 @@ def test_rule_on_anything_but_a_reported_metric_is_refused(gate_settings, name):
 
 
 def test_drop_equal_to_the_limit_passes(gate_settings):
-    baseline = Baseline("main", "main", "abc", {"metrics": {"roc_auc": 0.86}})
+    drop = 0.86 - METRICS["roc_auc"]  # 0.010000000000000009 in floats
+    same = SameRows(COMPARED, "", {"roc_auc": 0.86}, drops={"roc_auc": Interval(drop, 0, 0.02)})
+    baseline = Baseline("main", "main", "abc", {"metrics": {"roc_auc": 0.86}}, same_rows=same)
     settings = gate_settings(max_drop={"roc_auc": 0.01})
     (outcome,) = drop_rules(METRICS, baseline, settings)
     assert outcome.passed

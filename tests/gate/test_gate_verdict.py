@@ -8,7 +8,9 @@ import json
 import pytest
 
 from modelops.errors import InputError
+from modelops.model.uncertainty import Interval
 from modelops.review.baselines import Baseline
+from modelops.review.champion import COMPARED, SameRows
 from modelops.review.gate import evaluate_gate, read_verdict
 
 CURRENT = {
@@ -16,7 +18,16 @@ CURRENT = {
     "segments": {"Home": {"owner": {"n": 100, "roc_auc": 0.8}}},
     "data_quality": {"passed": True, "failed_rules": [], "rules": []},
 }
-MAIN = Baseline("main", "origin/main", "a" * 40, {"metrics": {"roc_auc": 0.85, "brier": 0.12}})
+# main's model on this change's rows (its stored metrics came from its own test set)
+SAME_ROWS = SameRows(
+    COMPARED,
+    "models/model.skops from the DVC cache",
+    {"roc_auc": 0.85, "brier": 0.12},
+    {"Home": {"owner": {"n": 100, "roc_auc": 0.82}}},
+    {"roc_auc": Interval(0.05, 0.03, 0.07), "brier": Interval(0.0, -0.01, 0.01)},
+)
+STORED = {"roc_auc": 0.83, "brier": 0.13}
+MAIN = Baseline("main", "origin/main", "a" * 40, {"metrics": STORED}, same_rows=SAME_ROWS)
 PROD = Baseline("prod", "credit-risk#prod", None, {}, "no version of credit-risk in prod")
 
 
@@ -38,7 +49,10 @@ def test_failing_verdict(gate_settings):
     assert as_dict["failed_rules"] == ["roc_auc >= floor", "roc_auc drop vs main"]
     assert len(as_dict["rules"]) == 7  # floor, 2 drops x 2 baselines, segment floor, contract
     assert as_dict["rules"][-1]["rule"] == "data contract kept"
-    assert set(as_dict["rules"][0]) == {"rule", "value", "threshold", "passed", "baseline", "note"}
+    keys = {"rule", "value", "threshold", "passed", "baseline", "note", "interval"}
+    assert set(as_dict["rules"][0]) == keys
+    (roc_auc_drop,) = [r for r in as_dict["rules"] if r["rule"] == "roc_auc drop vs main"]
+    assert (roc_auc_drop["baseline"], roc_auc_drop["interval"]) == (0.85, [0.03, 0.07])
     assert as_dict["baselines"] == [
         {
             "name": "main",
@@ -46,7 +60,17 @@ def test_failing_verdict(gate_settings):
             "commit": "a" * 40,
             "found": True,
             "note": "",
-            "metrics": {"roc_auc": 0.85, "brier": 0.12},
+            "metrics": STORED,
+            "same_rows": {
+                "status": "compared",
+                "note": "models/model.skops from the DVC cache",
+                "metrics": {"roc_auc": 0.85, "brier": 0.12},
+                "segments": {"Home": {"owner": {"n": 100, "roc_auc": 0.82}}},
+                "drops": {
+                    "roc_auc": {"point": 0.05, "low": 0.03, "high": 0.07},
+                    "brier": {"point": 0.0, "low": -0.01, "high": 0.01},
+                },
+            },
         },
         {
             "name": "prod",
@@ -55,6 +79,7 @@ def test_failing_verdict(gate_settings):
             "found": False,
             "note": "no version of credit-risk in prod",
             "metrics": None,
+            "same_rows": None,
         },
     ]
     # what gate.json holds is plain JSON, and reads back as the same verdict
@@ -63,8 +88,15 @@ def test_failing_verdict(gate_settings):
 
 
 def test_passing_verdict(gate_settings):
+    within = SameRows(COMPARED, "", {}, drops={n: Interval(0.005, 0, 0.01) for n in STORED})
+    main = Baseline("main", "origin/main", "a" * 40, {"metrics": STORED}, same_rows=within)
     passing = {**CURRENT, "metrics": {"roc_auc": 0.845, "brier": 0.121}}
-    verdict = verdict_of(gate_settings, passing, 0.80)
+    settings = gate_settings(
+        floors={"roc_auc": 0.80},
+        max_drop={"roc_auc": 0.01, "brier": 0.01},
+        segments={"floors": {"roc_auc": 0.6}},
+    )
+    verdict = evaluate_gate(passing, [main, PROD], settings, ["Home"])
     assert verdict.passed
     assert verdict.failed == []
     assert verdict.as_dict()["failed_rules"] == []

@@ -1,6 +1,7 @@
 """Protects the registry's life cycle with real dvc, git tags and gto, from the built sample
 (C = 1.0): register, promote to staging and prod, refuse an unchanged model (DVC's hash),
-refuse promoting a worse one, roll prod back, and show every version with its committed metrics.
+refuse promoting a worse one (the prod model scored on the version's own test rows), verify a
+version as deploy does, roll prod back, and show every version with its committed metrics.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def history(built_sample, tmp_path_factory, modelops, stage_holders, registry_ta
     cli("register v2", "register")
     cli("prod v2", "promote", "v0.2.0", "--stage", "prod")
     step["holders v2"], step["tags v2"] = stage_holders(repo), registry_tags(repo)
+    cli("verify v2", "verify", "v0.2.0", "--stage", "prod")  # as the deploy job does
+    step["verdict v2"] = json.loads((repo / "reports/gate.json").read_text(encoding="utf-8"))
     cli("register again", "register")
     cli("register if changed", "register", "--if-changed")
     step["tags unchanged"] = registry_tags(repo)
@@ -78,6 +81,18 @@ def test_changed_model_that_keeps_the_gate_is_registered_and_takes_prod(history)
     assert history["holders v2"]["prod"] == ["v0.2.0"]
 
 
+def test_verify_scores_the_previous_prod_model_on_the_versions_test_rows(history):
+    assert history["verify v2"].returncode == 0, history["verify v2"].stderr
+    (prod,) = history["verdict v2"]["baselines"]
+    assert (prod["name"], prod["ref"]) == ("prod", "credit-risk@v0.1.0 (prod)")
+    assert prod["same_rows"]["status"] == "compared"
+    assert prod["same_rows"]["note"].startswith("models/model.skops from the ")
+    # the data did not change: v0.1.0's model on v0.2.0's rows is what v0.1.0 stored
+    assert prod["same_rows"]["metrics"]["roc_auc"] == pytest.approx(prod["metrics"]["roc_auc"])
+    (drop,) = [r for r in history["verdict v2"]["rules"] if r["rule"] == "roc_auc drop vs prod"]
+    assert drop["passed"] and drop["note"].startswith("same rows: drop ")
+
+
 def test_unchanged_model_is_refused_unless_if_changed(history, error_line):
     again = history["register again"]
     assert again.returncode == 1
@@ -94,7 +109,8 @@ def test_worse_model_registers_but_is_refused_prod(history, error_line):
     assert "registered credit-risk@v0.3.0" in history["register v3"].stdout
     refused = history["prod v3"]
     assert refused.returncode == 1
-    assert "roc_auc drop vs prod" in error_line(refused)
+    line = error_line(refused)
+    assert "roc_auc drop vs prod" in line and "same rows: drop +0.02" in line
     assert history["holders refused"]["prod"] == ["v0.2.0"]
     assert history["tags refused"] == history["tags v3"]
 

@@ -52,7 +52,7 @@ def test_stage_outputs_are_default_paths(stage):
 
 
 def test_evaluate_declares_the_reports_it_writes():
-    expected = {paths.METRICS, paths.SEGMENTS, paths.IMPORTANCE, paths.LIVE}
+    expected = {paths.METRICS, paths.SEGMENTS, paths.IMPORTANCE, paths.GOLDEN, paths.LIVE}
     assert declared(STAGES["evaluate"]) == {str(p) for p in expected}
 
 

@@ -198,6 +198,7 @@ def evaluate(
             (paths.METRICS, "metrics"),
             (paths.SEGMENTS, "segments"),
             (paths.IMPORTANCE, "importance"),
+            (paths.GOLDEN, "golden"),
         ):
             text = json_text(clean_for_json(result[key]))
             outputs.stage(reports / path.name).write_text(text, encoding="utf-8")

@@ -25,9 +25,9 @@ PushOption = Annotated[bool, typer.Option("--push", help="Push the new tag to or
 @registry_app.command("show")
 def registry_show(params_file: ParamsFile = paths.PARAMS) -> None:
     """Every version with its commit, date, stages and key metrics read from git."""
+    from modelops.config.metrics import metric_value
     from modelops.registry.tags import versions
     from modelops.review.baselines import read_reports_at
-    from modelops.review.gate import metric_value
 
     artifact = read_params(params_file).gate.artifact
     shown = versions(Path.cwd(), artifact)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import ParamsFile, app, read_params
+from modelops.cli.app import ContractFile, ParamsFile, app, read_params, read_settings
 from modelops.config import paths
 
 
@@ -23,19 +23,27 @@ def gate(
     reports: Annotated[
         Path, typer.Option(help="The reports folder of this change.")
     ] = paths.REPORTS,
+    model_file: Annotated[Path, typer.Option("--model", help="This change's model.")] = paths.MODEL,
+    test_set: Annotated[
+        Path, typer.Option("--test", help="The test rows every model is scored on.")
+    ] = paths.TEST,
     output: Annotated[Path, typer.Option(help="Where to write the verdict.")] = paths.GATE,
+    contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Apply the metric gate (gate.* in params) against a ref and staged models; 1 on failure.
 
-    An unknown ref or stage, or a baseline report that cannot be read, is exit 2: the gate
-    never passes because it had nothing to compare with.
+    Each baseline's model (from the DVC cache, the remote, a release bundle or a rebuild) is
+    scored on this change's test rows. An unknown ref or stage, or a baseline report that
+    cannot be read, is exit 2: the gate never passes because it had nothing to compare with.
     """
     from modelops.review.verdicts import change_verdict
 
-    params = read_params(params_file)
+    params, contract = read_settings(params_file, contract_file)
     stages = stage if stage is not None else params.gate.baseline_stages
-    verdict = change_verdict(Path.cwd(), reports, baseline, stages, params)
+    verdict = change_verdict(
+        Path.cwd(), reports, baseline, stages, params, contract, model_file, test_set
+    )
     report_verdict(verdict, output)
 
 
@@ -46,7 +54,9 @@ def report_verdict(verdict, output: Path) -> None:
 
     write_json(verdict.as_dict(), output)
     for b in verdict.baselines:
-        where = f"{b.ref} at {b.commit[:8]}" if b.found else f"none ({b.note})"
+        where = f"{b.ref} at {b.commit[:8]}" if b.commit else f"none ({b.note})"
+        if b.same_rows is not None:
+            where += f"; its model on these rows: {b.same_rows.status} ({b.same_rows.note})"
         typer.echo(f"baseline {b.name}: {where}")
     for rule in verdict.rules:
         typer.echo(rule.line())
@@ -98,6 +108,28 @@ def report(
         params_at(Path.cwd(), first["commit"]), yaml.safe_load(read_text(params_file))
     )
     roc_points = roc.get("roc") if isinstance(roc, dict) else None
-    text = build_report(current, verdict, changes, roc_points, images)
+    data_change = None
+    if first["commit"]:
+        data_change = _data_change(Path.cwd(), first, current)
+    text = build_report(current, verdict, changes, roc_points, images, data_change)
     write_text(text, output)
     typer.echo(f"report: {'passed' if verdict['passed'] else 'FAILED'} gate -> {output}")
+
+
+def _data_change(repo: Path, baseline: dict, current: dict) -> dict:
+    """The data files whose hash differs from the baseline's, and the figures before/after."""
+    from modelops.pipeline_state import data_hashes
+    from modelops.review.baselines import read_reports_at
+
+    before, after = data_hashes(repo, baseline["commit"]), data_hashes(repo)
+    files = [
+        (path, before.get(path), after.get(path))
+        for path in sorted(set(before) | set(after))
+        if before.get(path) != after.get(path)
+    ]
+    return {
+        "name": baseline["name"],
+        "files": files,
+        "before": read_reports_at(repo, baseline["commit"]),
+        "after": current,
+    }

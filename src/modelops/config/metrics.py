@@ -32,3 +32,16 @@ SEGMENT_METRICS = ("n", "bad_rate", "roc_auc", "recall", "approval_rate", "value
 
 # Where a smaller value is better; every other metric is better when larger.
 LOWER_IS_BETTER = frozenset({"brier", "log_loss"})
+
+
+def metric_value(metrics: dict | None, name: str) -> float | None:
+    """A metric by dotted path (`business.value_per_application`); None when absent or when
+    the path names something that is not a number (a section, a text)."""
+    value = metrics
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)

@@ -164,6 +164,20 @@ class SegmentRules(Strict):
     min_rows: int = Field(1, ge=1)
     floors: dict[SegmentMetric, float] = Field(default_factory=dict)
     max_gap: dict[SegmentMetric, float] = Field(default_factory=dict)
+    # Against each baseline's model on the same rows: how much a segment may worsen.
+    max_drop: dict[SegmentMetric, float] = Field(default_factory=dict)
+
+
+class Comparison(Strict):
+    """How a challenger's drop against a baseline model on the same rows is judged."""
+
+    # point: the drop measured on the test rows must be within the limit. interval: only a
+    # drop whose whole bootstrap interval is above the limit fails (fewer false alarms, more
+    # real drops let through on a small test set).
+    decide_on: Literal["point", "interval"] = "point"
+    resamples: int = Field(1000, ge=100, le=100_000)
+    confidence: float = Field(0.9, gt=0.5, lt=1)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
 class GateParams(Strict):
@@ -175,15 +189,37 @@ class GateParams(Strict):
     ceilings: dict[Metric, float] = Field(default_factory=dict)
     max_drop: dict[Metric, float] = Field(default_factory=dict)
     segments: SegmentRules = SegmentRules()
+    comparison: Comparison = Comparison()
+    # A change whose data or features make the baseline models unable to score its rows
+    # (a fork's first model, a new target) declares it here, in a reviewed line of the diff.
+    new_baseline: bool = False
 
     @model_validator(mode="after")
     def _drops(self) -> GateParams:
-        negative = next((k for k, v in self.max_drop.items() if v < 0), None)
-        if negative is not None:
-            raise ValueError(
-                f"max_drop.{negative} must be 0 or more, got {self.max_drop[negative]}"
-            )
+        for key, limits in (
+            ("max_drop", self.max_drop),
+            ("segments.max_drop", self.segments.max_drop),
+        ):
+            negative = next((k for k, v in limits.items() if v < 0), None)
+            if negative is not None:
+                raise ValueError(f"{key}.{negative} must be 0 or more, got {limits[negative]}")
         return self
+
+
+class ServeParams(Strict):
+    """The prediction service (support): where it listens, its store, how it batches."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    # Overridden by the environment variable MODELOPS_STORE_URL (a password stays out of git).
+    store_url: str = "sqlite:///var/predictions.db"
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+    workers: int = Field(1, ge=1, le=64)
+    max_rows_per_request: int = Field(1000, ge=1, le=100_000)
+    max_body_bytes: int = Field(2_000_000, ge=1_000)
+    max_batch_size: int = Field(128, ge=1, le=100_000)
+    max_wait_ms: float = Field(2.0, ge=0, le=1000)  # waited only while requests keep arriving
+    golden_tolerance: float = Field(0.0, ge=0, le=0.01)
 
 
 class Params(Strict):
@@ -194,6 +230,7 @@ class Params(Strict):
     business: BusinessParams
     evaluate: EvaluateParams
     gate: GateParams
+    serve: ServeParams = ServeParams()
 
 
 def load_params(path: str | Path) -> Params:

@@ -26,9 +26,11 @@ METRICS = REPORTS / "metrics.json"
 SEGMENTS = REPORTS / "segments.json"
 IMPORTANCE = REPORTS / "importance.json"
 LIVE = REPORTS / "live"
+GOLDEN = REPORTS / "golden.json"  # test rows and the p_default the pipeline gave them
 ROC_POINTS = LIVE / "plots" / "sklearn" / "roc.json"
 # Written per pull request by `modelops gate` and `modelops report`.
 GATE = REPORTS / "gate.json"
 REPORT = REPORTS / "report.md"
 
 DIST = Path("dist")
+STORE = Path("var/predictions.db")  # the embedded prediction store (outside git)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from modelops.model.pipeline import model_features, p_bad_of
 from modelops.model.train import Target
 
 MISSING_SEGMENT = "missing"
+GOLDEN_ROWS = 20
 
 
 def classification_metrics(is_bad, p_bad, predicted_bad) -> dict[str, float]:
@@ -131,6 +133,66 @@ def clean_for_json(value):
     return value
 
 
+@dataclass(frozen=True)
+class ScoredRows:
+    """A model's answers on test rows and the metrics of reports/metrics.json for them."""
+
+    metrics: dict
+    is_bad: np.ndarray
+    p_bad: np.ndarray
+    predicted: np.ndarray
+    predicted_bad: np.ndarray
+    amount: np.ndarray
+
+
+def score_rows(model, test: pd.DataFrame, target: Target, business: BusinessParams) -> ScoredRows:
+    """Score the rows with the model (its own threshold decides) and measure it there."""
+    features = model_features(model)
+    needed = [*features, target.column, business.amount_column]
+    missing = [c for c in dict.fromkeys(needed) if c not in test.columns]
+    if missing:
+        raise InputError(f"evaluate: column '{missing[0]}' is not in the test set")
+    X = test[features]
+    is_bad = (test[target.column] == target.positive).to_numpy()
+    if is_bad.all() or not is_bad.any():
+        raise InputError(f"evaluate: the test set holds one value of '{target.column}' only")
+    p_bad = p_bad_of(model, X)
+    predicted = np.asarray(model.predict(X))
+    predicted_bad = predicted == target.positive
+    amount = test[business.amount_column].to_numpy(dtype=float)
+    value = business_report(
+        is_bad, ~predicted_bad, amount, business.margin, business.loss_given_default
+    )
+    metrics = {
+        **classification_metrics(is_bad, p_bad, predicted_bad),
+        "threshold": float(model.threshold),
+        "n_test": len(test),
+        "bad_rate": float(is_bad.mean()),
+        "business": value.as_dict(),
+    }
+    return ScoredRows(metrics, is_bad, p_bad, predicted, predicted_bad, amount)
+
+
+def segments_of(
+    scored: ScoredRows, test: pd.DataFrame, business: BusinessParams, params: EvaluateParams
+) -> dict:
+    """Segment metrics (evaluate.segments) of scored rows."""
+    missing = [c for c in params.segments if c not in test.columns]
+    if missing:
+        raise InputError(f"evaluate: segment column '{missing[0]}' is not in the test set")
+    return {
+        column: segment_metrics(
+            segment_labels(test[column], _edges_for(test[column], params)),
+            scored.is_bad,
+            scored.p_bad,
+            scored.predicted_bad,
+            scored.amount,
+            business,
+        )
+        for column in params.segments
+    }
+
+
 def evaluate_model(
     model,
     test: pd.DataFrame,
@@ -143,53 +205,44 @@ def evaluate_model(
     Returns metrics (with threshold and business value), segments and feature importance,
     plus the arrays the plots are drawn from.
     """
-    features = model_features(model)
-    needed = [*features, target.column, business.amount_column, *params.segments]
-    missing = [c for c in dict.fromkeys(needed) if c not in test.columns]
-    if missing:
-        raise InputError(f"evaluate: column '{missing[0]}' is not in the test set")
-    X = test[features]
-    is_bad = (test[target.column] == target.positive).to_numpy()
-    if is_bad.all() or not is_bad.any():
-        raise InputError(f"evaluate: the test set holds one value of '{target.column}' only")
-    p_bad = p_bad_of(model, X)
-    predicted = model.predict(X)
-    predicted_bad = predicted == target.positive
-    amount = test[business.amount_column]
-
-    value = business_report(
-        is_bad, ~predicted_bad, amount, business.margin, business.loss_given_default
-    )
-    metrics = {
-        **classification_metrics(is_bad, p_bad, predicted_bad),
-        "threshold": float(model.threshold),
-        "n_test": len(test),
-        "bad_rate": float(is_bad.mean()),
-        "business": value.as_dict(),
-    }
-    segments = {
-        column: segment_metrics(
-            segment_labels(test[column], _edges_for(test[column], params)),
-            is_bad,
-            p_bad,
-            predicted_bad,
-            amount,
-            business,
-        )
-        for column in params.segments
-    }
+    scored = score_rows(model, test, target, business)
+    segments = segments_of(scored, test, business, params)
     importance = feature_importance(
-        model, X, test[target.column], params.permutation_repeats, params.seed
+        model,
+        test[model_features(model)],
+        test[target.column],
+        params.permutation_repeats,
+        params.seed,
     )
     return {
-        "metrics": metrics,
+        "metrics": scored.metrics,
         "segments": segments,
         "importance": importance,
-        "is_bad": is_bad,
-        "p_bad": p_bad,
+        "golden": golden_predictions(test[model_features(model)], scored, target),
+        "is_bad": scored.is_bad,
+        "p_bad": scored.p_bad,
         "actual": test[target.column].to_numpy(),
-        "predicted": np.asarray(predicted),
+        "predicted": scored.predicted,
     }
+
+
+def golden_predictions(X: pd.DataFrame, scored: ScoredRows, target: Target) -> list[dict]:
+    """The first GOLDEN_ROWS test applications with what the pipeline answered for them: a
+    served model must give exactly these answers (the deploy step and a test check it)."""
+    golden = []
+    for i in range(min(GOLDEN_ROWS, len(X))):
+        application = {
+            column: (None if pd.isna(value) else value.item() if hasattr(value, "item") else value)
+            for column, value in X.iloc[i].items()
+        }
+        golden.append(
+            {
+                "application": application,
+                "p_default": float(scored.p_bad[i]),
+                "decision": "reject" if scored.predicted[i] == target.positive else "approve",
+            }
+        )
+    return golden
 
 
 def _edges_for(values: pd.Series, params: EvaluateParams) -> tuple[float, ...] | None:

@@ -16,13 +16,15 @@ from pathlib import Path
 from modelops.config import paths
 from modelops.errors import InputError, shown
 from modelops.files import json_text, output_set
-from modelops.git import require_commits
+from modelops.git import git_output, require_commits
 from modelops.pipeline_state import output_hashes
 
 ASSETS = {
     "model.skops": paths.MODEL,
     "metrics.json": paths.METRICS,
     "params.yaml": paths.PARAMS,
+    "contract.yaml": paths.CONTRACT,  # the service checks requests against it
+    "golden.json": paths.GOLDEN,  # answers a served copy must reproduce exactly
     "report.md": paths.REPORT,
 }
 PACKAGES = ("modelops", "scikit-learn", "pandas", "numpy", "skops", "dvc", "gto", "pandera")
@@ -35,10 +37,12 @@ def manifest(repo: Path, artifact: str, version: str) -> dict:
         except metadata.PackageNotFoundError:
             return None
 
+    commit = require_commits(repo)
     return {
         "artifact": artifact,
         "version": version,
-        "commit": require_commits(repo),
+        "commit": commit,
+        "committed_at": (git_output(repo, "show", "-s", "--format=%cI", commit) or "").strip(),
         "dvc_hashes": output_hashes(repo),
         "python": platform.python_version(),
         "packages": {name: installed(name) for name in PACKAGES},

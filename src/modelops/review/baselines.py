@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -35,6 +36,7 @@ class Baseline:
     commit: str | None
     reports: dict[str, dict | None]
     note: str = ""
+    same_rows: Any = None  # champion.SameRows: its model scored on this change's rows
 
     @property
     def found(self) -> bool:

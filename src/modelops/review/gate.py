@@ -11,11 +11,12 @@ from dataclasses import asdict, dataclass
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from modelops.config.metrics import LOWER_IS_BETTER
+from modelops.config.metrics import LOWER_IS_BETTER, metric_value
 from modelops.config.params import GateParams
 from modelops.config.reading import dotted
 from modelops.errors import InputError
 from modelops.review.baselines import Baseline
+from modelops.review.champion import COMPARED, NO_MODEL, NOT_COMPARABLE, SameRows
 
 # Metrics are floats rounded nowhere: a drop of exactly the limit must not fail by 1e-17.
 TOLERANCE = 1e-9
@@ -32,6 +33,7 @@ class RuleOutcome:
     passed: bool
     baseline: float | None = None
     note: str = ""
+    interval: list[float] | None = None  # the drop's bootstrap interval, for a drop rule
 
     def line(self) -> str:
         value = "missing" if self.value is None else f"{self.value:.4f}"
@@ -73,6 +75,7 @@ class Verdict:
                     "found": b.found,
                     "note": b.note,
                     "metrics": b.reports.get("metrics"),
+                    "same_rows": b.same_rows.as_dict() if b.same_rows else None,
                 }
                 for b in self.baselines
             ],
@@ -90,6 +93,15 @@ class RuleRecord(_Record):
     passed: bool
     baseline: float | None
     note: str
+    interval: list[float] | None = None
+
+
+class SameRowsRecord(_Record):
+    status: str
+    note: str
+    metrics: dict | None
+    segments: dict | None
+    drops: dict[str, dict[str, float]]
 
 
 class BaselineRecord(_Record):
@@ -99,6 +111,7 @@ class BaselineRecord(_Record):
     found: bool
     note: str
     metrics: dict | None
+    same_rows: SameRowsRecord | None = None
 
 
 class VerdictRecord(_Record):
@@ -122,19 +135,6 @@ def read_verdict(data: object, source: str) -> dict:
             f"{source}: not a gate verdict of modelops gate: '{dotted(tuple(first['loc']))}' "
             f"{first['msg'].lower()}"
         ) from None
-
-
-def metric_value(metrics: dict | None, name: str) -> float | None:
-    """A metric by dotted path (`business.value_per_application`); None when absent or when
-    the path names something that is not a number (a section, a text)."""
-    value = metrics
-    for part in name.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
 
 
 def _missing(rule: str, threshold: str, note: str = "metric not reported") -> RuleOutcome:
@@ -161,13 +161,33 @@ def absolute_rules(metrics: dict, params: GateParams) -> list[RuleOutcome]:
     return outcomes
 
 
-def drop_rules(metrics: dict, baseline: Baseline, params: GateParams) -> list[RuleOutcome]:
-    """Against one baseline: how much each metric may worsen.
+def _unjudged(same: SameRows | None, baseline: Baseline, params: GateParams):
+    """(passed, note) when a comparison with baseline cannot be made; None when it can."""
+    if baseline.commit is None:
+        return True, f"no baseline: {baseline.note}"
+    if same is None:
+        return False, "baseline model not compared"
+    if same.status == NO_MODEL:
+        return True, f"no baseline: {same.note}"
+    if same.status == NOT_COMPARABLE:
+        if params.new_baseline:
+            return True, f"new baseline declared (gate.new_baseline); not comparable: {same.note}"
+        return False, f"not comparable: {same.note}"
+    if same.status != COMPARED:
+        return False, f"{same.status}: {same.note}"
+    return None
 
-    No baseline passes, saying why (no version in the stage; a ref from before the reports);
-    a baseline that exists but lacks the metric fails: the rule cannot be evaluated.
+
+def drop_rules(metrics: dict, baseline: Baseline, params: GateParams) -> list[RuleOutcome]:
+    """Against one baseline: how much each metric may worsen, the baseline's model scored on
+    this change's test rows (its stored metrics came from other rows).
+
+    No baseline passes, saying why (no version in the stage; a ref from before the model);
+    a baseline model that cannot be had, or cannot score these rows, fails, saying why.
     """
     outcomes = []
+    same = baseline.same_rows
+    comparison = params.comparison
     for name, allowed in params.max_drop.items():
         rule = f"{name} drop vs {baseline.name}"
         threshold = f"drop <= {allowed}"
@@ -175,29 +195,91 @@ def drop_rules(metrics: dict, baseline: Baseline, params: GateParams) -> list[Ru
         if value is None:
             outcomes.append(_missing(rule, threshold))
             continue
-        if not baseline.found:
-            outcomes.append(
-                RuleOutcome(rule, value, threshold, True, note=f"no baseline: {baseline.note}")
-            )
+        unjudged = _unjudged(same, baseline, params)
+        if unjudged is not None:
+            outcomes.append(RuleOutcome(rule, value, threshold, unjudged[0], note=unjudged[1]))
             continue
-        before = metric_value(baseline.reports["metrics"], name)
-        if before is None:
-            outcomes.append(
-                RuleOutcome(rule, value, threshold, False, note=f"not reported at {baseline.ref}")
-            )
+        drop = same.drops.get(name)
+        if drop is None:
+            outcomes.append(_missing(rule, threshold, f"not measured for {baseline.name}"))
             continue
-        drop = value - before if name in LOWER_IS_BETTER else before - value
+        judged = drop.point if comparison.decide_on == "point" else drop.low
+        note = (
+            f"same rows: drop {drop.point:+.4f}, {comparison.confidence:.0%} interval "
+            f"[{drop.low:+.4f}, {drop.high:+.4f}]"
+            + (" (a real difference)" if drop.significant else " (within noise)")
+        )
         outcomes.append(
             RuleOutcome(
                 rule,
                 value,
                 threshold,
-                drop <= allowed + TOLERANCE,
-                baseline=before,
-                note=f"drop {drop:+.4f}",
+                judged <= allowed + TOLERANCE,
+                baseline=metric_value(same.metrics, name),
+                note=note,
+                interval=[drop.low, drop.high],
             )
         )
     return outcomes
+
+
+def segment_drop_rules(
+    segments: dict | None, baseline: Baseline, columns: list[str], params: GateParams
+) -> list[RuleOutcome]:
+    """Against one baseline's model on the same rows: how much any large-enough segment may
+    worsen, so that a fairness regression is a comparison too, not only a floor."""
+    rules = params.segments
+    outcomes = []
+    same = baseline.same_rows
+    for column in columns:
+        for metric, limit in rules.max_drop.items():
+            rule = f"{column} segments {metric} drop vs {baseline.name}"
+            threshold = f"drop <= {limit}"
+            unjudged = _unjudged(same, baseline, params)
+            if unjudged is not None:
+                outcomes.append(RuleOutcome(rule, None, threshold, unjudged[0], note=unjudged[1]))
+                continue
+            mine = (segments or {}).get(column)
+            theirs = (same.segments or {}).get(column)
+            if not isinstance(mine, dict) or not isinstance(theirs, dict):
+                outcomes.append(_missing(rule, threshold, "segment column not reported"))
+                continue
+            sign = -1.0 if metric in LOWER_IS_BETTER else 1.0
+            found = {}
+            for name, group in mine.items():
+                after, before = metric_value(group, metric), metric_value(theirs.get(name), metric)
+                if after is not None and before is not None and group.get("n", 0) >= rules.min_rows:
+                    found[name] = sign * (before - after)
+            if not found:
+                note = f"no segment with n >= {rules.min_rows} and a value to judge"
+                outcomes.append(RuleOutcome(rule, None, threshold, True, note=note))
+                continue
+            worst = max(found, key=found.get)
+            outcomes.append(
+                RuleOutcome(
+                    rule,
+                    found[worst],
+                    threshold,
+                    found[worst] <= limit + TOLERANCE,
+                    note=f"largest drop: {worst}, same rows, n >= {rules.min_rows}",
+                )
+            )
+    return outcomes
+
+
+def new_baseline_rule(baselines: list[Baseline], params: GateParams) -> list[RuleOutcome]:
+    """gate.new_baseline only where a baseline cannot score the rows: never a standing bypass."""
+    if not params.new_baseline:
+        return []
+    needed = [b.name for b in baselines if b.same_rows and b.same_rows.status == NOT_COMPARABLE]
+    note = (
+        f"not comparable with {', '.join(needed)}"
+        if needed
+        else "every baseline can score these rows: remove gate.new_baseline"
+    )
+    return [
+        RuleOutcome("gate.new_baseline declared", None, "only when needed", bool(needed), note=note)
+    ]
 
 
 def segment_rules(
@@ -278,13 +360,24 @@ def data_contract_rule(quality: dict | None) -> RuleOutcome:
 
 
 def evaluate_gate(
-    reports: dict, baselines: list[Baseline], params: GateParams, segment_columns: list[str]
+    reports: dict,
+    baselines: list[Baseline],
+    params: GateParams,
+    segment_columns: list[str],
+    declared_here: bool = True,
 ) -> Verdict:
-    """Apply every rule of params to the current reports and each baseline."""
+    """Apply every rule of params to the current reports and each baseline.
+
+    declared_here: the reports are a change under review, where gate.new_baseline is judged
+    (a registered version's params said it when it was reviewed).
+    """
     metrics = reports.get("metrics") or {}
     rules = absolute_rules(metrics, params)
     for baseline in baselines:
         rules += drop_rules(metrics, baseline, params)
+        rules += segment_drop_rules(reports.get("segments"), baseline, segment_columns, params)
     rules += segment_rules(reports.get("segments"), segment_columns, params)
     rules.append(data_contract_rule(reports.get("data_quality")))
+    if declared_here:
+        rules += new_baseline_rule(baselines, params)
     return Verdict(rules, baselines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from modelops.review.gate import metric_value
+from modelops.config.metrics import LOWER_IS_BETTER, metric_value
 
 WATERMARK = "<!-- modelops report -->"
 HEADLINE_METRICS = [
@@ -65,15 +65,33 @@ def _delta(value, before, digits: int = 4) -> str:
     return f"{value - before:+.{digits}f}"
 
 
-def _baselines_found(verdict: dict) -> list[dict]:
+def _compared(verdict: dict) -> list[dict]:
+    """Baselines whose model was scored on this change's rows."""
+    return [
+        b for b in verdict["baselines"] if (b.get("same_rows") or {}).get("status") == "compared"
+    ]
+
+
+def _stored(verdict: dict) -> list[dict]:
+    """Baselines with metrics stored at their commit (measured on their own test set)."""
     return [b for b in verdict["baselines"] if b["found"]]
 
 
 def verdict_section(verdict: dict) -> list[str]:
+    lines = []
+    declared = [r for r in verdict["rules"] if r["rule"] == "gate.new_baseline declared"]
+    if declared:
+        lines += [
+            "> [!WARNING]",
+            "> This change declares a **new baseline** (`gate.new_baseline: true` in "
+            f"params.yaml): {declared[0]['note']}. Drop rules against a baseline that cannot "
+            "score its rows pass; reviewers: check that this is intended.",
+            "",
+        ]
     if verdict["passed"]:
-        lines = ["## ✅ Gate passed", ""]
+        lines += ["## ✅ Gate passed", ""]
     else:
-        lines = ["## ❌ Gate failed", "", "Failing rules:", ""]
+        lines += ["## ❌ Gate failed", "", "Failing rules:", ""]
         lines += [
             f"- **{r['rule']}**: {_fmt(r['value'])} (needs {r['threshold']}"
             + (f"; baseline {_fmt(r['baseline'])}" if r["baseline"] is not None else "")
@@ -84,26 +102,44 @@ def verdict_section(verdict: dict) -> list[str]:
         ]
         lines.append("")
     for b in verdict["baselines"]:
-        where = f"`{b['ref']}` at `{b['commit'][:8]}`" if b["found"] else f"none ({b['note']})"
+        where = f"`{b['ref']}` at `{b['commit'][:8]}`" if b["commit"] else f"none ({b['note']})"
+        same = b.get("same_rows")
+        if same:
+            where += f"; its model on this change's rows: {same['status']} ({same['note']})"
         lines.append(f"- Baseline **{b['name']}**: {where}")
     return [*lines, ""]
+
+
+def _interval(same: dict, name: str, digits: int) -> str:
+    """The change's difference from the baseline model, as an interval (from its drop's)."""
+    drop = (same.get("drops") or {}).get(name)
+    if not drop:
+        return ""
+    sign = 1 if name in LOWER_IS_BETTER else -1
+    low, high = sorted((sign * drop["low"], sign * drop["high"]))
+    return f" [{low:+.{digits}f}, {high:+.{digits}f}]"
 
 
 def _comparison_table(
     first_column: str, rows: list[tuple[str, str]], metrics: dict, verdict: dict, digits: int
 ) -> list[str]:
-    """(label, metric) rows: this change's value, then each found baseline's value and delta."""
-    found = _baselines_found(verdict)
-    lines = [
-        f"| {first_column} | this change |" + "".join(f" {b['name']} | Δ |" for b in found),
-        "|---|---:|" + "---:|---:|" * len(found),
-    ]
+    """(label, metric) rows: this change's value; each baseline's model on the same rows and
+    the difference (with its bootstrap interval where a rule gates it); and each baseline's
+    value as stored, measured on its own test set."""
+    same, stored = _compared(verdict), _stored(verdict)
+    header = f"| {first_column} | this change |"
+    header += "".join(f" {b['name']}, same rows | Δ |" for b in same)
+    header += "".join(f" {b['name']}, its own test set |" for b in stored)
+    lines = [header, "|---|---:|" + "---:|---:|" * len(same) + "---:|" * len(stored)]
     for label, name in rows:
         value = metric_value(metrics, name)
         row = f"| {label} | {_fmt(value, digits)} |"
-        for b in found:
-            before = metric_value(b["metrics"], name)
-            row += f" {_fmt(before, digits)} | {_delta(value, before, digits)} |"
+        for b in same:
+            before = metric_value(b["same_rows"]["metrics"], name)
+            delta = _delta(value, before, digits) + _interval(b["same_rows"], name, digits)
+            row += f" {_fmt(before, digits)} | {delta} |"
+        for b in stored:
+            row += f" {_fmt(metric_value(b['metrics'], name), digits)} |"
         lines.append(row)
     return lines
 
@@ -111,7 +147,13 @@ def _comparison_table(
 def metrics_section(metrics: dict, verdict: dict) -> list[str]:
     rows = [(name, name) for name in HEADLINE_METRICS]
     table = _comparison_table("metric", rows, metrics, verdict, 4)
-    return ["### Metrics (test set)", "", *table, ""]
+    note = (
+        "Each baseline's model is scored on this change's test rows, deciding at its own "
+        "threshold; Δ is this change minus it, with the bootstrap interval of the difference "
+        "where a gate rule judges it. The last columns are each baseline's metrics as stored, "
+        "from its own test set: they differ when the data changed."
+    )
+    return ["### Metrics (test set)", "", note, "", *table, ""]
 
 
 def business_section(metrics: dict, verdict: dict) -> list[str]:
@@ -123,6 +165,41 @@ def business_section(metrics: dict, verdict: dict) -> list[str]:
         *_comparison_table("decisions", VALUE_ROWS, metrics, verdict, 2),
         "",
     ]
+
+
+def data_change_section(change: dict | None) -> list[str]:
+    """What changed in the data against the first baseline: why the test rows differ."""
+    if change is None:
+        return []
+    lines = [f"### Data changed vs {change['name']}", ""]
+    files = change["files"]
+    if not files:
+        lines.append("No source or data output changed.")
+    else:
+        lines += ["| file | at the baseline | now |", "|---|---|---|"]
+        lines += [f"| `{p}` | {_md5(a)} | {_md5(b)} |" for p, a, b in files]
+    rows = [
+        ("rows in", "data_quality", "rows_in"),
+        ("rows quarantined", "data_quality", "rows_quarantined"),
+        ("rows out", "data_quality", "rows_out"),
+        ("test rows", "metrics", "n_test"),
+        ("default rate (test)", "metrics", "bad_rate"),
+    ]
+    lines += ["", "| | at the baseline | now |", "|---|---:|---:|"]
+    for label, report, key in rows:
+        before = metric_value(change["before"].get(report), key)
+        after = metric_value(change["after"].get(report), key)
+        digits = 3 if key == "bad_rate" else 0
+        lines.append(f"| {label} | {_fmt_n(before, digits)} | {_fmt_n(after, digits)} |")
+    return [*lines, ""]
+
+
+def _md5(value: str | None) -> str:
+    return "absent" if value is None else f"`{value[:8]}`"
+
+
+def _fmt_n(value: float | None, digits: int) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
 def params_section(
@@ -274,6 +351,7 @@ def build_report(
     changes: list[tuple[str, object, object]] | None,
     roc_points: list[dict] | None = None,
     images: bool = False,
+    data_change: dict | None = None,
 ) -> str:
     """The whole Markdown report; current holds metrics, segments, data_quality, importance."""
     baseline_name = verdict["baselines"][0]["name"] if verdict["baselines"] else "baseline"
@@ -284,6 +362,7 @@ def build_report(
         *metrics_section(metrics, verdict),
         *business_section(metrics, verdict),
         *params_section(changes, baseline_name),
+        *data_change_section(data_change),
         *data_quality_section(current.get("data_quality")),
         *segments_section(current.get("segments")),
         *charts_section(current, verdict, roc_points, images),

@@ -1,0 +1,179 @@
+"""A pipeline output exactly as it was at a commit: its bytes, checked against the hash that
+commit's dvc.lock records, and where they came from.
+
+Tried in order: the working tree (when it holds that very file), the DVC cache, the DVC
+remote, a release bundle (for a registered version), and finally a rebuild of the pipeline
+at that commit in a temporary git worktree, with that commit's own code (the pipeline is
+deterministic). What no way yields is `Unavailable`, with each way's reason: a caller that
+needs the output fails, it never falls back to something else.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelops.errors import ModelopsError, shown_text
+from modelops.pipeline_state import output_hashes
+
+
+class Unavailable(ModelopsError):
+    """No way gave the output with the recorded hash; the message lists why, way by way."""
+
+    exit_code = 1
+
+
+class NotRecorded(Unavailable):
+    """The commit's dvc.lock records no such output: it predates it."""
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    path: Path  # a file holding the output's bytes (read it; do not change it)
+    source: str  # working tree | DVC cache | DVC remote | release bundle | rebuild
+    md5: str
+
+
+def file_md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def retrieve_output(
+    repo: Path,
+    commit: str,
+    out: str,
+    bundles: Iterable[Path] = (),
+    rebuild: bool = True,
+) -> Retrieved:
+    """The output `out` (e.g. models/model.skops) as committed at commit."""
+    expected = output_hashes(repo, commit).get(out)
+    if expected is None:
+        raise NotRecorded(f"dvc.lock at {commit[:8]} records no {out}")
+    reasons = []
+    ways = [
+        ("working tree", lambda: repo / out),
+        ("DVC cache", lambda: _in_cache(repo, expected)),
+        ("DVC remote", lambda: _from_remote(repo, expected)),
+        *[("release bundle", lambda b=b: b) for b in bundles],
+    ]
+    if rebuild:
+        ways.append(("rebuild", lambda: _rebuilt(repo, commit, out, expected)))
+    for source, find in ways:
+        try:
+            path = find()
+        except Unavailable as why:
+            reasons.append(f"{source}: {why}")
+            continue
+        if path is None or not path.is_file():
+            reasons.append(f"{source}: not there")
+            continue
+        md5 = file_md5(path)
+        if md5 == expected:
+            return Retrieved(path, source, md5)
+        reasons.append(f"{source}: hash {md5} is not dvc.lock's {expected}")
+    raise Unavailable(f"{out} at {commit[:8]}: " + "; ".join(reasons))
+
+
+def _cache(repo: Path):
+    from dvc.repo import Repo
+
+    with Repo(str(repo)) as dvc_repo:
+        return dvc_repo.cache.local
+
+
+def _in_cache(repo: Path, md5: str) -> Path:
+    return Path(_cache(repo).oid_to_path(md5))
+
+
+def _from_remote(repo: Path, md5: str) -> Path:
+    """The object with this hash from the default remote as the repository configures it now
+    (with .dvc/config.local). Fetching at the commit instead would read that commit's config,
+    where DVC resolves a relative remote (the project's own) against the wrong folder."""
+    from dvc.exceptions import DvcException
+    from dvc.repo import Repo
+    from dvc_data.hashfile.hash_info import HashInfo
+
+    with Repo(str(repo)) as dvc_repo:
+        if not dvc_repo.config.get("core", {}).get("remote"):
+            raise Unavailable("no default remote configured")
+        # DVC logs what it could not fetch to stderr, beside the command's one line of its
+        # own; a file that did not come is reported as not there by the caller.
+        dvc_logger = logging.getLogger("dvc")
+        level = dvc_logger.level
+        dvc_logger.setLevel(logging.ERROR)
+        try:
+            dvc_repo.cloud.pull([HashInfo("md5", md5)])
+        except DvcException as err:
+            raise Unavailable(shown_text(str(err).splitlines()[0], 200)) from None
+        finally:
+            dvc_logger.setLevel(level)
+        return Path(dvc_repo.cache.local.oid_to_path(md5))
+
+
+def _rebuilt(repo: Path, commit: str, out: str, md5: str) -> Path:
+    """Run the pipeline up to out at commit, in a worktree, with that commit's code; the
+    result also goes into this repository's DVC cache, so the next time it is found there."""
+    stage = _stage_writing(repo, commit, out)
+    cache = Path(_cache(repo).path).parent.parent  # .dvc/cache (files/md5 is below it)
+    with tempfile.TemporaryDirectory(prefix="modelops-rebuild-") as folder:
+        tree = Path(folder) / "tree"
+        _run(repo, "git", "worktree", "add", "--detach", str(tree), commit)
+        try:
+            _run(tree, "dvc", "config", "--local", "cache.dir", str(cache))
+            env = {"PYTHONPATH": str(tree / "src")}  # the commit's own package, not this one
+            # --no-run-cache: really run, never restore an output from a (possibly bad) cache.
+            _run(tree, "dvc", "repro", "--no-run-cache", stage, env=env)
+            built = tree / out
+            if not built.is_file():
+                raise Unavailable(f"the rebuild wrote no {out}")
+            if file_md5(built) != md5:
+                raise Unavailable(f"the rebuild gives hash {file_md5(built)}, not dvc.lock's {md5}")
+            kept = Path(tempfile.mkdtemp(prefix="modelops-rebuilt-")) / Path(out).name
+            atexit.register(shutil.rmtree, kept.parent, True)
+            shutil.copyfile(built, kept)  # the rebuilt bytes themselves, checked above
+            return kept
+        finally:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(tree)], cwd=repo, capture_output=True
+            )
+
+
+def _stage_writing(repo: Path, commit: str, out: str) -> str:
+    from modelops.pipeline_state import stage_outputs
+
+    for stage, outs in stage_outputs(repo, commit).items():
+        if out in outs:
+            return stage
+    raise Unavailable(f"no stage of dvc.yaml at {commit[:8]} writes {out}")
+
+
+def _run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    environment = dict(os.environ, DO_NOT_TRACK="1", **(env or {}))
+    # The tools of this environment (dvc, modelops) come first, as in the pipeline's own runs.
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
+    if env and "PYTHONPATH" in env and os.environ.get("PYTHONPATH"):
+        environment["PYTHONPATH"] = f"{env['PYTHONPATH']}{os.pathsep}{os.environ['PYTHONPATH']}"
+    result = subprocess.run(args, cwd=cwd, env=environment, capture_output=True, text=True)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines() or ["no output"]
+        raise Unavailable(f"`{' '.join(args[:2])}` failed: {shown_text(lines[-1], 200)}")
+
+
+def copy_retrieved(retrieved: Retrieved, target: Path) -> Path:
+    """A private copy (the cache's files are read-only links DVC may share)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(retrieved.path, target)
+    return target

@@ -1,0 +1,161 @@
+"""Champion and challenger on the same rows: a baseline's model (main's, or the version
+holding a stage) scored on this change's test rows, each model deciding at its own
+threshold, and the challenger's drop on each gated metric with a paired bootstrap interval.
+
+Metrics stored at the baseline come from its own test set; when the data change (a new
+extract, feedback, a fork's own data) they say nothing about which model is better. Scoring
+both models on the same rows does, and much more tightly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from modelops.config.metrics import LOWER_IS_BETTER
+from modelops.config.params import Params
+from modelops.errors import ConfigError, InputError
+from modelops.model.evaluate import ScoredRows, score_rows, segments_of
+from modelops.model.persistence import load_model
+from modelops.model.pipeline import model_features
+from modelops.model.train import Target
+from modelops.model.uncertainty import Answers, Interval, paired_drops
+from modelops.pipeline_state import artifact_path
+from modelops.retrieve import NotRecorded, Unavailable, retrieve_output
+
+COMPARED, UNAVAILABLE, NOT_COMPARABLE, NO_MODEL = (
+    "compared",
+    "baseline model unavailable",
+    "not comparable",
+    "no model",
+)
+
+
+@dataclass(frozen=True)
+class Challenger:
+    """The model under review, the rows it is judged on, and how it does there."""
+
+    model: object
+    test: pd.DataFrame
+    target: Target
+    scored: ScoredRows
+    segments: dict
+
+
+@dataclass(frozen=True)
+class SameRows:
+    """A baseline's model on the challenger's rows, or why it could not be scored there."""
+
+    status: str  # COMPARED, UNAVAILABLE, NOT_COMPARABLE or NO_MODEL
+    note: str  # where the model came from (its source and hash), or why not
+    metrics: dict | None = None
+    segments: dict | None = None
+    drops: dict[str, Interval] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "note": self.note,
+            "metrics": self.metrics,
+            "segments": self.segments,
+            "drops": {
+                name: {"point": d.point, "low": d.low, "high": d.high}
+                for name, d in self.drops.items()
+            },
+        }
+
+
+def challenger_of(model, test: pd.DataFrame, target: Target, params: Params) -> Challenger:
+    scored = score_rows(model, test, target, params.business)
+    return Challenger(
+        model, test, target, scored, segments_of(scored, test, params.business, params.evaluate)
+    )
+
+
+def same_rows(
+    repo: Path, commit: str, challenger: Challenger, params: Params, bundles=()
+) -> SameRows:
+    """The baseline model recorded at commit, scored on the challenger's rows."""
+    try:
+        model_path = artifact_path(repo, params.gate.artifact, commit)
+    except (InputError, ConfigError) as why:  # a commit from before the pipeline or artifact
+        return SameRows(NO_MODEL, f"no model declared at {commit[:8]} ({why})")
+    try:
+        retrieved = retrieve_output(repo, commit, model_path, bundles=bundles)
+    except NotRecorded:
+        return SameRows(NO_MODEL, f"{commit[:8]} predates the model")
+    except Unavailable as why:
+        return SameRows(UNAVAILABLE, str(why))
+    try:
+        model = load_model(retrieved.path)
+    except InputError as why:
+        return SameRows(UNAVAILABLE, str(why))
+    origin = f"{model_path} from the {retrieved.source}, md5 {retrieved.md5} as in dvc.lock"
+    reason = not_comparable(model, challenger)
+    if reason:
+        return SameRows(NOT_COMPARABLE, reason)
+    try:
+        scored = score_rows(model, challenger.test, challenger.target, params.business)
+    except (InputError, ValueError, TypeError) as err:  # e.g. a column's type changed
+        return SameRows(NOT_COMPARABLE, f"the baseline model cannot score these rows: {err}")
+    segments = segments_of(scored, challenger.test, params.business, params.evaluate)
+    return SameRows(COMPARED, origin, scored.metrics, segments, drops(challenger, scored, params))
+
+
+def not_comparable(model, challenger: Challenger) -> str | None:
+    """What changed so that the baseline model cannot be judged on these rows, if anything."""
+    needed = model_features(model)
+    missing = [f for f in needed if f not in challenger.test.columns]
+    if missing:
+        return f"features the baseline model needs are not in the rows: {', '.join(missing)}"
+    classes = {str(c) for c in model.classes_}
+    values = {str(v) for v in challenger.test[challenger.target.column].dropna().unique()}
+    if str(model.pos_label) != challenger.target.positive or not values <= classes:
+        return (
+            f"the target changed: the baseline model predicts {sorted(classes)} "
+            f"(positive {model.pos_label!r}); the rows hold {sorted(values)} "
+            f"(positive {challenger.target.positive!r})"
+        )
+    numeric = _numeric_columns(model)
+    retyped = [c for c in numeric if not pd.api.types.is_numeric_dtype(challenger.test[c].dtype)]
+    if retyped:
+        return f"columns the baseline model reads as numbers are not numbers now: {retyped}"
+    return None
+
+
+def _numeric_columns(model) -> list[str]:
+    """The columns the model's preprocessing treats as numbers."""
+    preprocess = model.estimator_.named_steps.get("preprocess")
+    for name, _, columns in getattr(preprocess, "transformers_", []):
+        if name == "numeric":
+            return [str(c) for c in columns]
+    return []
+
+
+def drops(challenger: Challenger, baseline: ScoredRows, params: Params) -> dict[str, Interval]:
+    """The challenger's drop on each max_drop metric, exact, with its bootstrap interval."""
+    from modelops.config.metrics import metric_value
+
+    points = {}
+    for name in params.gate.max_drop:
+        after = metric_value(challenger.scored.metrics, name)
+        before = metric_value(baseline.metrics, name)
+        if after is None or before is None:
+            continue
+        points[name] = after - before if name in LOWER_IS_BETTER else before - after
+    comparison = params.gate.comparison
+    return paired_drops(
+        points,
+        challenger.scored.is_bad,
+        challenger.scored.amount,
+        Answers(challenger.scored.p_bad, np.asarray(challenger.scored.predicted_bad, bool)),
+        Answers(baseline.p_bad, np.asarray(baseline.predicted_bad, bool)),
+        params.business.margin,
+        params.business.loss_given_default,
+        comparison.resamples,
+        comparison.confidence,
+        comparison.seed,
+    )
