@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run report test test-fast lint format clean lock
+.PHONY: help install run report serve test test-fast lint format clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ report: $(BIN)/modelops ## After make run: gate and reports/report.md against BA
 	-$(BIN)/modelops gate --baseline $(BASELINE)
 	$(BIN)/modelops report
 	@echo "open reports/report.md"
+
+serve: $(BIN)/modelops ## After make run: the prediction service on 127.0.0.1:8000 (docs at /docs)
+	$(BIN)/modelops serve
 
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
 	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15

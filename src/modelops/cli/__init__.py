@@ -12,7 +12,7 @@ import sys
 import typer
 
 from modelops.cli import app as app_module
-from modelops.cli import contract, pipeline, registry, review  # noqa: F401  (register commands)
+from modelops.cli import contract, pipeline, registry, review, serve  # noqa: F401  (commands)
 from modelops.cli.app import app
 from modelops.errors import ModelopsError, ParamsError, redact
 

@@ -1,0 +1,166 @@
+"""Measure the prediction service: 1-row requests at 16 concurrent connections (requests/s,
+p50, p99) with the contract's validation and the store's logging on, against a naive endpoint
+(one predict_proba and one commit per request) with the same number of worker processes, the
+same model, the same store and the same load generator (wrk, in its own process) in the same
+run; the sequential latency of one request against a bare predict_proba plus one commit.
+
+Needs the workspace model (make run) and wrk (apt-get install wrk). Prints figures only:
+python benchmarks/serving.py [--seconds 10] [--store-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APPLICATION = {
+    "Seniority": 9, "Time": 60, "Age": 30, "Expenses": 73, "Income": 129, "Assets": 0,
+    "Debt": 0, "Amount": 800, "Price": 846, "Home": "rent", "Marital": "married",
+    "Records": "no", "Job": "freelance",
+}  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(kind: str, workers: int, store_url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ, DO_NOT_TRACK="1", PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT}")
+    if kind == "micro-batching":
+        args = ["modelops", "serve", "--port", str(port), "--store", store_url,
+                "--workers", str(workers)]  # fmt: skip
+    else:
+        from modelops.config.params import load_params
+        from modelops.serve.main import CONFIG_ENV, ServeConfig
+
+        settings = load_params(ROOT / "params.yaml").serve.model_dump()
+        env[CONFIG_ENV] = json.dumps(ServeConfig(str(ROOT), None, store_url, settings).__dict__)
+        args = [sys.executable, "-m", "uvicorn", "benchmarks.naive_service:app_from_environment",
+                "--factory", "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
+                "--http", "httptools", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/v1/predict", data=json.dumps(APPLICATION).encode(),
+                                   timeout=5).read()  # fmt: skip
+            return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"{kind} did not start")
+
+
+def wrk(url: str, connections: int, seconds: int) -> dict:
+    script = Path(tempfile.mkdtemp()) / "post.lua"
+    script.write_text(
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = {json.dumps(json.dumps(APPLICATION))}\n"
+    )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+         f"{url}/v1/predict"], capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "load_cpu": cpu / seconds,
+    }
+
+
+def sequential_ms(url: str, requests: int = 300) -> float:
+    body = json.dumps(APPLICATION).encode()
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        urllib.request.urlopen(f"{url}/v1/predict", data=body, timeout=5).read()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def bare_ms(store_url: str, requests: int = 300) -> float:
+    """predict_proba of one row plus one committed store row, in process: the floor."""
+    import pandas as pd
+
+    from modelops.config.params import load_params
+    from modelops.serve.app import Row, Service
+    from modelops.serve.main import ServeConfig
+
+    settings = load_params(ROOT / "params.yaml").serve
+    config = ServeConfig(str(ROOT), None, store_url, settings.model_dump())
+    service = Service(config.load, config.store(), settings, None)
+    service.store.create_schema()
+    row = Row({k: float(v) if isinstance(v, int) else v for k, v in APPLICATION.items()},
+              APPLICATION)  # fmt: skip
+    pd.DataFrame([row.values])
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        service.decide([row])
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--store-url", default=None, help="default: a new SQLite file")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="serving-bench-"))
+
+    def store(name: str) -> str:
+        return args.store_url or f"sqlite:///{folder / name}.db"
+
+    print(f"store: {store('x').split('://')[0]}, {args.connections} connections, "
+          f"{args.seconds} s each, load generator wrk -t1 (its own process)")  # fmt: skip
+    print(f"bare predict_proba + one commit, 1 row   : p50 {bare_ms(store('bare')):6.2f} ms")
+    for workers in (1, 2):
+        results = {}
+        for kind in ("naive", "micro-batching"):
+            process, url = start(kind, workers, store(f"{kind}-{workers}"))
+            try:
+                seq = sequential_ms(url)
+                results[kind] = wrk(url, args.connections, args.seconds)
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+            r = results[kind]
+            print(
+                f"{kind:15} workers {workers}: {r['rps']:7.0f} req/s  p50 {r['p50']:6.1f} ms  "
+                f"p99 {r['p99']:6.1f} ms  errors {r['errors']}  sequential p50 {seq:5.2f} ms  "
+                f"load generator {r['load_cpu']:.0%} of a core"
+            )
+        ratio = results["micro-batching"]["rps"] / results["naive"]["rps"]
+        print(f"  micro-batching / naive with {workers} worker(s): {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,561 @@
+"""The FastAPI application: predict, outcomes, look-up, model, health, metrics, reload.
+
+A decision is answered only after its row is committed to the prediction store; when the
+store cannot be written the answer is 503 with Retry-After, never a decision without a record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from modelops.config.params import ServeParams
+from modelops.serve.batching import MicroBatcher
+from modelops.serve.schema import application_model, field_path, problems
+from modelops.serve.served import ServedModel
+from modelops.serve.telemetry import Telemetry
+from modelops.store import (
+    Decision,
+    OutcomeConflict,
+    PredictionStore,
+    StoreUnavailable,
+    UnknownPrediction,
+)
+
+RETRY_AFTER_SECONDS = "1"
+ROUTES = (
+    "/v1/predict",
+    "/v1/outcomes",
+    "/v1/predictions",
+    "/v1/model",
+    "/v1/admin/reload",
+    "/health/live",
+    "/health/ready",
+    "/metrics",
+    "/docs",
+    "/openapi.json",
+)
+
+
+@dataclass
+class Row:
+    """One valid application: values for the model, and the application as received."""
+
+    values: dict[str, Any]
+    received: dict[str, Any]
+
+
+class Answer(BaseModel):
+    prediction_id: str
+    p_default: float
+    decision: Literal["approve", "reject"]
+    threshold: float
+    model_version: str
+
+
+class Problem(BaseModel):
+    """What was wrong with a request: the field, the contract rule it broke, the value."""
+
+    field: str
+    rule: str
+    value: Any = None
+    message: str
+
+
+class Problems(BaseModel):
+    detail: list[Problem]
+
+
+# Every refusal answers with Problems (documented, so clients and fuzzers can rely on it).
+REFUSALS = {
+    code: {"model": Problems, "description": text}
+    for code, text in (
+        (404, "no such prediction"),
+        (409, "another outcome is recorded"),
+        (413, "body or batch too large"),
+        (422, "a field breaks the contract, or the body is not JSON"),
+        (503, "the store cannot record the decision; retry after Retry-After seconds"),
+    )
+}
+
+
+class Answers(BaseModel):
+    predictions: list[Answer]
+
+
+def new_prediction_id() -> str:
+    """A UUID version 7: milliseconds since the epoch first, so ids sort by time."""
+    milliseconds = time.time_ns() // 1_000_000
+    raw = bytearray(milliseconds.to_bytes(6, "big") + secrets.token_bytes(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70  # version 7
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return str(uuid.UUID(bytes=bytes(raw)))
+
+
+class Service:
+    """What the routes share: the model (swappable), the store, the batcher, the metrics."""
+
+    def __init__(
+        self,
+        load: Callable[[], ServedModel],
+        store: PredictionStore,
+        settings: ServeParams,
+        admin_token: str | None,
+    ) -> None:
+        self.load = load
+        self.served = load()
+        self.store = store
+        self.settings = settings
+        self.admin_token = admin_token
+        self.telemetry = Telemetry()
+        self.telemetry.model.labels(self.served.version).set(1)
+        self.schema = self._schema(self.served)
+        self.batcher = MicroBatcher(
+            self.decide, settings.max_batch_size, settings.max_wait_ms, self._observe_batch
+        )
+        self._reloading = asyncio.Lock()
+
+    @staticmethod
+    def _schema(served: ServedModel):
+        return application_model(
+            served.contract, served.features, served.contract.dataset.id_column
+        )
+
+    def decide(self, rows: list[Row]) -> list[dict]:
+        """Score a batch with the model of the moment and commit it; runs in the batch thread."""
+        served = self.served  # a reload swaps it between batches, never within one
+        frame = pd.DataFrame([row.values for row in rows], columns=served.features)
+        p_default = served.model.predict_proba(frame)[:, served.positive_index]
+        threshold = served.threshold
+        now = datetime.now(UTC)
+        decisions = [
+            Decision(
+                new_prediction_id(),
+                now,
+                served.version,
+                row.received,
+                float(p),
+                "reject" if p >= threshold else "approve",
+                threshold,
+            )
+            for row, p in zip(rows, p_default, strict=True)
+        ]
+        started = time.perf_counter()
+        self.store.record(decisions)
+        self.telemetry.store_write.observe(time.perf_counter() - started)
+        for d in decisions:
+            self.telemetry.decisions.labels(d.decision).inc()
+            self.telemetry.p_default.observe(d.p_default)
+        return [
+            {
+                "prediction_id": d.prediction_id,
+                "p_default": d.p_default,
+                "decision": d.decision,
+                "threshold": d.threshold,
+                "model_version": d.model_version,
+            }
+            for d in decisions
+        ]
+
+    def _observe_batch(self, rows: int, seconds: float) -> None:
+        self.telemetry.batch_rows.observe(rows)
+        self.telemetry.batch_seconds.observe(seconds)
+
+    async def reload(self) -> ServedModel:
+        """Load the model again from its source and swap it in; in-flight batches finish on
+        the old one. A model that fails to load leaves the current one serving."""
+        async with self._reloading:
+            served = await run_in_threadpool(self.load)
+            schema = self._schema(served)
+            old = self.served.version
+            self.served, self.schema = served, schema
+            self.telemetry.model.labels(old).set(0)
+            self.telemetry.model.labels(served.version).set(1)
+            return served
+
+
+def create_app(service: Service) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await run_in_threadpool(service.store.create_schema)
+        service.batcher.start()
+        loop = asyncio.get_running_loop()
+        # Not possible outside the main thread (a test's server) or on Windows: then only the
+        # admin call reloads.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload_quietly()))
+        yield
+        await service.batcher.stop()
+        service.store.dispose()
+
+    async def _reload_quietly() -> None:
+        try:
+            await service.reload()
+        except Exception as err:
+            print(f"reload failed, still serving {service.served.version}: {err}", flush=True)
+
+    app = FastAPI(
+        title="modelops credit-risk service",
+        version="1",
+        description=(
+            "Scores loan applications with the production model. Every decision is "
+            "recorded before it is answered; outcomes come back through /v1/outcomes."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    _middleware(app, service)
+    _errors(app)
+    _routes(app, service)
+    return app
+
+
+def _route_of(path: str) -> str:
+    return next((r for r in ROUTES if path == r or path.startswith(r + "/")), "other")
+
+
+def _middleware(app: FastAPI, service: Service) -> None:
+    telemetry, limit = service.telemetry, service.settings.max_body_bytes
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next):
+        started = time.perf_counter()
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            response: Response = _problem(
+                413,
+                "body",
+                "request.max_body_bytes",
+                int(length),
+                f"the body is larger than {limit} bytes",
+            )
+        else:
+            response = await call_next(request)
+        route = _route_of(request.url.path)
+        telemetry.requests.labels(route, str(response.status_code)).inc()
+        telemetry.latency.labels(route).observe(time.perf_counter() - started)
+        return response
+
+
+def _problem(
+    status: int, field: str, rule: str, value: Any, message: str, **headers
+) -> JSONResponse:
+    detail = [{"field": field, "rule": rule, "value": value, "message": message}]
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers or None)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError):
+        found = []
+        for error in err.errors():
+            if error.get("type") == "json_invalid":  # named as /v1/predict names it
+                reason = (error.get("ctx") or {}).get("error", error.get("msg"))
+                return _problem(422, "body", "request.json", None, f"not valid JSON: {reason}")
+            field = field_path(p for p in error.get("loc", ()) if p != "body") or "body"
+            value = error.get("input") if error.get("type") != "missing" else None
+            if not isinstance(value, str | int | float | bool | type(None)):
+                value = None
+            found.append(
+                {
+                    "field": field,
+                    "rule": f"{field}.{error.get('type')}",
+                    "value": value,
+                    "message": f"{field}: {error.get('msg')}",
+                }
+            )
+        return JSONResponse({"detail": found}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, err: StarletteHTTPException):
+        # FastAPI answers 400 when a body cannot even be decoded (bytes that are not UTF-8):
+        # that is malformed JSON, as for /v1/predict. Routing errors keep their status.
+        if err.status_code == 400:
+            return _problem(422, "body", "request.json", None, f"not valid JSON: {err.detail}")
+        field, rule, value = {
+            404: ("path", "request.route", request.url.path),
+            405: ("method", "request.method", request.method),
+        }.get(err.status_code, ("request", f"request.http_{err.status_code}", None))
+        return _problem(err.status_code, field, rule, value, str(err.detail), **(err.headers or {}))
+
+    @app.exception_handler(StoreUnavailable)
+    async def unavailable(request: Request, err: StoreUnavailable):
+        return _problem(
+            503,
+            "store",
+            "store.unavailable",
+            None,
+            f"the prediction store cannot be written: {err}",
+            **{"Retry-After": RETRY_AFTER_SECONDS},
+        )
+
+
+def _values(application: BaseModel, features: list[str]) -> dict[str, Any]:
+    """The model's inputs: validated, categories normalised, missing as NaN (as trained)."""
+    values = application.model_dump()
+    return {f: (np.nan if values.get(f) is None else values[f]) for f in features}
+
+
+async def _read_json(request: Request, limit: int) -> Any:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _Refused(
+                _problem(
+                    413,
+                    "body",
+                    "request.max_body_bytes",
+                    len(body),
+                    f"the body is larger than {limit} bytes",
+                )
+            )
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise _Refused(
+            _problem(422, "body", "request.json", None, f"not valid JSON: {err}")
+        ) from None
+
+
+class _Refused(Exception):
+    def __init__(self, response: JSONResponse) -> None:
+        self.response = response
+
+
+def _routes(app: FastAPI, service: Service) -> None:
+    settings = service.settings
+    outcome_values = tuple(service.served.contract.target.allowed)
+    positive = service.served.contract.target.positive
+    OutcomeIn = create_model(
+        "OutcomeIn",
+        __config__=ConfigDict(extra="forbid"),
+        prediction_id=(str, Field(max_length=64)),
+        outcome=(
+            Literal[outcome_values],
+            Field(description=f"{positive!r}: the applicant defaulted"),
+        ),
+        observed_at=(AwareDatetime, Field(description="when the outcome was known (with zone)")),
+    )
+
+    @app.post(
+        "/v1/predict",
+        response_model=Answer | Answers,
+        responses={c: REFUSALS[c] for c in (413, 422, 503)},
+        openapi_extra={"requestBody": _request_body(service)},
+        summary="Score one application, or {'applications': [...]}",
+    )
+    async def predict(request: Request):
+        try:
+            payload = await _read_json(request, settings.max_body_bytes)
+            applications, prefix = _applications(payload, settings.max_rows_per_request)
+        except _Refused as refused:
+            return refused.response
+        schema, rows, found = service.schema, [], []
+        for i, item in enumerate(applications):
+            where = prefix(i)
+            if not isinstance(item, dict):
+                found.append(
+                    {
+                        "field": where.rstrip(".") or "body",
+                        "rule": "request.object",
+                        "value": None,
+                        "message": "an application is a JSON object",
+                    }
+                )
+                continue
+            try:
+                application = schema.model_validate(item)
+            except ValidationError as err:
+                found += problems(err, where)
+                continue
+            rows.append(Row(_values(application, service.served.features), item))
+        if found:
+            for rule in {p["rule"] for p in found}:
+                service.telemetry.rejected.labels(rule).inc()
+            return JSONResponse({"detail": found}, status_code=422)
+        answers = await service.batcher.submit(rows)
+        return answers[0] if prefix(0) == "" else {"predictions": answers}
+
+    async def outcomes(outcome: OutcomeIn):  # type: ignore[valid-type]
+        try:
+            new = await run_in_threadpool(
+                service.store.record_outcome,
+                outcome.prediction_id,
+                outcome.outcome,
+                outcome.observed_at,
+            )
+        except UnknownPrediction:
+            return _problem(
+                404,
+                "prediction_id",
+                "outcome.unknown_prediction",
+                outcome.prediction_id,
+                "no prediction has this id",
+            )
+        except OutcomeConflict as err:
+            return _problem(
+                409,
+                "outcome",
+                "outcome.conflict",
+                outcome.outcome,
+                f"another outcome is already recorded: {err}",
+            )
+        body = {
+            "prediction_id": outcome.prediction_id,
+            "outcome": outcome.outcome,
+            "recorded": "new" if new else "already recorded",
+        }
+        return JSONResponse(body, status_code=201 if new else 200)
+
+    # OutcomeIn is built at run time from the contract, and this module's annotations are
+    # strings (PEP 563) that FastAPI resolves in the module's globals: without the real class
+    # it would take `outcome` for a query parameter.
+    outcomes.__annotations__["outcome"] = OutcomeIn
+    app.post(
+        "/v1/outcomes",
+        status_code=201,
+        responses={c: REFUSALS[c] for c in (404, 409, 422, 503)},
+        summary="Record what happened to an application",
+    )(outcomes)
+
+    @app.get(
+        "/v1/predictions/{prediction_id}",
+        responses={c: REFUSALS[c] for c in (404, 503)},
+        summary="A case: what was asked and answered",
+    )
+    async def prediction(prediction_id: str):
+        found = await run_in_threadpool(service.store.lookup, prediction_id)
+        if found is None:
+            return _problem(
+                404,
+                "prediction_id",
+                "prediction.unknown",
+                prediction_id,
+                "no prediction has this id",
+            )
+        return found
+
+    @app.get("/v1/model", summary="The model being served")
+    async def model():
+        return service.served.describe()
+
+    @app.post("/v1/admin/reload", summary="Load the model again from its source (token)")
+    async def reload(request: Request):
+        if not service.admin_token:
+            return _problem(
+                403,
+                "authorization",
+                "admin.disabled",
+                None,
+                "admin calls are off: set MODELOPS_ADMIN_TOKEN to enable them",
+            )
+        given = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if not secrets.compare_digest(given, service.admin_token):
+            return _problem(401, "authorization", "admin.token", None, "wrong or no bearer token")
+        served = await service.reload()
+        return served.describe()
+
+    @app.get("/health/live", summary="The process answers")
+    async def live():
+        return {"status": "live"}
+
+    @app.get("/health/ready", summary="Model loaded and store writable")
+    async def ready():
+        writable = await run_in_threadpool(service.store.writable)
+        body = {"model": service.served.version, "store_writable": writable}
+        return JSONResponse(
+            body,
+            status_code=200 if writable else 503,
+            headers=None if writable else {"Retry-After": RETRY_AFTER_SECONDS},
+        )
+
+    @app.get("/metrics", summary="Prometheus metrics")
+    async def metrics():
+        return Response(generate_latest(service.telemetry.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _applications(payload: Any, max_rows: int):
+    """The applications of a request and how to name a field of the i-th one."""
+    if isinstance(payload, dict) and "applications" in payload:
+        extra = sorted(set(payload) - {"applications"})
+        items = payload["applications"]
+        if extra:
+            raise _Refused(
+                _problem(
+                    422,
+                    extra[0],
+                    "request.unknown_field",
+                    None,
+                    "a batch holds only 'applications'",
+                )
+            )
+        if not isinstance(items, list) or not items:
+            raise _Refused(
+                _problem(
+                    422,
+                    "applications",
+                    "request.applications",
+                    None,
+                    "'applications' must be a non-empty list",
+                )
+            )
+        if len(items) > max_rows:
+            raise _Refused(
+                _problem(
+                    413,
+                    "applications",
+                    "request.max_rows",
+                    len(items),
+                    f"at most {max_rows} applications per request",
+                )
+            )
+        return items, lambda i: f"applications[{i}]."
+    return [payload], lambda i: ""
+
+
+def _request_body(service: Service) -> dict:
+    one = service.schema.model_json_schema()
+    one.pop("title", None)
+    batch = {
+        "type": "object",
+        "properties": {
+            "applications": {
+                "type": "array",
+                "items": one,
+                "minItems": 1,
+                "maxItems": service.settings.max_rows_per_request,
+            }
+        },
+        "required": ["applications"],
+        "additionalProperties": False,
+    }
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"oneOf": [one, batch]}}},
+    }
+
+
+def environment_token() -> str | None:
+    return os.environ.get("MODELOPS_ADMIN_TOKEN") or None

@@ -1,0 +1,63 @@
+"""Building the app from a plain configuration, so that uvicorn's worker processes (which
+import the app by name) build the very app `modelops serve` checked before starting."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelops.config.params import ServeParams
+from modelops.errors import InputError
+from modelops.serve.served import ServedModel, load_served
+from modelops.store import PredictionStore, StoreUnavailable
+
+CONFIG_ENV = "MODELOPS_SERVE_CONFIG"
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    repo: str
+    bundle: str | None
+    store_url: str
+    settings: dict
+
+    @property
+    def shown_store(self) -> str:
+        from modelops.errors import redact
+
+        return redact(self.store_url)
+
+    def load(self) -> ServedModel:
+        return load_served(None if self.bundle is None else Path(self.bundle), Path(self.repo))
+
+    def store(self) -> PredictionStore:
+        settings = ServeParams.model_validate(self.settings)
+        return PredictionStore(self.store_url, settings.sqlite_synchronous)
+
+
+def check_config(config: ServeConfig) -> ServedModel:
+    """Load the model and open the store once, before serving: any problem is exit 2."""
+    served = config.load()
+    store = config.store()
+    try:
+        store.create_schema()
+    except StoreUnavailable as err:
+        raise InputError(f"store {config.shown_store}: {err}") from None
+    finally:
+        store.dispose()
+    return served
+
+
+def build_app(config: ServeConfig):
+    from modelops.serve.app import Service, create_app, environment_token
+
+    settings = ServeParams.model_validate(config.settings)
+    service = Service(config.load, config.store(), settings, environment_token())
+    return create_app(service)
+
+
+def app_from_environment():
+    """uvicorn's factory: the configuration `modelops serve` put in the environment."""
+    return build_app(ServeConfig(**json.loads(os.environ[CONFIG_ENV])))

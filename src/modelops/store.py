@@ -1,0 +1,258 @@
+"""The prediction store: every decision the service made, and the outcomes that came back.
+
+Written by the service (one transaction per micro-batch: a decision is answered only after
+its row is committed), read by support (a case by its id), the monitor and the feedback
+export. SQLAlchemy 2.0; SQLite (WAL) is the embedded default, PostgreSQL is a URL away.
+
+SQLite durability: `synchronous=NORMAL` in WAL mode survives a crash of the service (kill -9)
+with every committed transaction; only a power loss or an OS crash can lose the last ones.
+`serve.sqlite_synchronous: FULL` fsyncs each commit and survives those too, at a cost.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from modelops.errors import InputError, redact, shown_text
+
+SCHEMA_VERSION = 1
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be written or read now (the service answers 503 and retries)."""
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Prediction(Base):
+    __tablename__ = "predictions"
+
+    prediction_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    predicted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    model_version: Mapped[str] = mapped_column(String(64), index=True)
+    features: Mapped[str] = mapped_column(Text)  # the application as received, JSON
+    p_default: Mapped[float] = mapped_column(Float)
+    decision: Mapped[str] = mapped_column(String(8))
+    threshold: Mapped[float] = mapped_column(Float)
+
+
+class Outcome(Base):
+    __tablename__ = "outcomes"
+
+    prediction_id: Mapped[str] = mapped_column(
+        ForeignKey("predictions.prediction_id"), primary_key=True
+    )
+    outcome: Mapped[str] = mapped_column(String(16))
+    observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoreInfo(Base):
+    __tablename__ = "store_info"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One answered application, as the store keeps it."""
+
+    prediction_id: str
+    predicted_at: datetime
+    model_version: str
+    features: dict
+    p_default: float
+    decision: str
+    threshold: float
+
+
+class OutcomeConflict(Exception):
+    """A different outcome was already recorded for this prediction."""
+
+
+class UnknownPrediction(Exception):
+    """No prediction has this id."""
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes: they were stored in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class PredictionStore:
+    """The store behind one database URL; safe to share between threads."""
+
+    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL") -> None:
+        self.url = url
+        try:
+            self.engine = create_engine(url, pool_pre_ping=True)
+        except (SQLAlchemyError, ImportError, ValueError) as err:
+            raise InputError(f"store URL {redact(url)!r}: {redact(str(err))}") from None
+        if self.engine.url.get_backend_name() == "sqlite":
+            database = self.engine.url.database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            event.listen(self.engine, "connect", _sqlite_pragmas(sqlite_synchronous))
+
+    @property
+    def shown_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def create_schema(self) -> None:
+        """Create the tables (idempotent) and record the schema version."""
+        try:
+            Base.metadata.create_all(self.engine)
+            with Session(self.engine) as session, session.begin():
+                info = session.get(StoreInfo, "schema_version")
+                if info is None:
+                    session.add(StoreInfo(key="schema_version", value=SCHEMA_VERSION))
+                elif info.value > SCHEMA_VERSION:
+                    raise InputError(
+                        f"the store at {self.shown_url} has schema {info.value}; this "
+                        f"modelops knows up to {SCHEMA_VERSION}: upgrade modelops"
+                    )
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def record(self, decisions: list[Decision]) -> None:
+        """Commit every decision of a batch in one transaction, or raise StoreUnavailable."""
+        rows = [
+            {
+                "prediction_id": d.prediction_id,
+                "predicted_at": d.predicted_at,
+                "model_version": d.model_version,
+                "features": json.dumps(d.features, separators=(",", ":")),
+                "p_default": d.p_default,
+                "decision": d.decision,
+                "threshold": d.threshold,
+            }
+            for d in decisions
+        ]
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(Prediction.__table__.insert(), rows)
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def record_outcome(self, prediction_id: str, outcome: str, observed_at: datetime) -> bool:
+        """Record the outcome; True when new, False when the same outcome was already there.
+
+        UnknownPrediction when no such prediction; OutcomeConflict when another outcome is
+        recorded. Concurrent calls for one id: the first commit wins, the others see it.
+        """
+        try:
+            with Session(self.engine) as session, session.begin():
+                if session.get(Prediction, prediction_id) is None:
+                    raise UnknownPrediction(prediction_id)
+                session.add(
+                    Outcome(
+                        prediction_id=prediction_id,
+                        outcome=outcome,
+                        observed_at=observed_at,
+                        received_at=datetime.now(UTC),
+                    )
+                )
+            return True
+        except IntegrityError:
+            existing = self.outcome_of(prediction_id)
+            if existing is not None and existing == outcome:
+                return False
+            raise OutcomeConflict(existing) from None
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def outcome_of(self, prediction_id: str) -> str | None:
+        try:
+            with Session(self.engine) as session:
+                found = session.get(Outcome, prediction_id)
+                return None if found is None else found.outcome
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def lookup(self, prediction_id: str) -> dict | None:
+        """What was asked and answered for an id, with the outcome once known."""
+        try:
+            with Session(self.engine) as session:
+                prediction = session.get(Prediction, prediction_id)
+                if prediction is None:
+                    return None
+                outcome = session.get(Outcome, prediction_id)
+                return {
+                    "prediction_id": prediction.prediction_id,
+                    "predicted_at": _utc(prediction.predicted_at).isoformat(),
+                    "model_version": prediction.model_version,
+                    "application": json.loads(prediction.features),
+                    "p_default": prediction.p_default,
+                    "decision": prediction.decision,
+                    "threshold": prediction.threshold,
+                    "outcome": None
+                    if outcome is None
+                    else {
+                        "outcome": outcome.outcome,
+                        "observed_at": _utc(outcome.observed_at).isoformat(),
+                        "received_at": _utc(outcome.received_at).isoformat(),
+                    },
+                }
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def count(self) -> int:
+        try:
+            with Session(self.engine) as session:
+                return int(session.scalar(select(func.count()).select_from(Prediction)) or 0)
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def writable(self) -> bool:
+        """Whether a write transaction can be opened and committed now (readiness)."""
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    StoreInfo.__table__.update()
+                    .where(StoreInfo.key == "schema_version")
+                    .values(value=StoreInfo.value)
+                )
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(synchronous: str):
+    def connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return connect
+
+
+def _reason(err: SQLAlchemyError) -> str:
+    text = str(getattr(err, "orig", None) or err).strip().splitlines()
+    return redact(shown_text(text[0] if text else type(err).__name__, 200))
