@@ -1,6 +1,7 @@
-"""Protects the release bundle: exactly the model, metrics, params, report and a manifest whose
-hashes are dvc.lock's, in a folder and a .tar.gz written together; a bad version or a missing
-report refused (exit 2) with the previous bundle left byte-identical.
+"""Protects the release bundle: exactly the model, metrics, params, contract, golden answers,
+report and a manifest whose hashes are dvc.lock's, in a folder and a .tar.gz written together;
+the golden answers are the bundled model's own; a bad version or a missing report refused
+(exit 2) with the previous bundle left byte-identical.
 """
 
 from __future__ import annotations
@@ -11,12 +12,33 @@ import platform
 import tarfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sklearn
 import yaml
 from support.repos import clone_folder, run
 
-ASSETS = {"model.skops", "metrics.json", "params.yaml", "report.md", "manifest.json"}
+from modelops.model.persistence import load_model
+from modelops.model.pipeline import model_features, p_bad_of
+
+ASSETS = {
+    "model.skops",
+    "metrics.json",
+    "params.yaml",
+    "contract.yaml",
+    "golden.json",
+    "report.md",
+    "manifest.json",
+}
+# What each asset is a copy of in the released repository (manifest.json is written).
+SOURCES = {
+    "model.skops": "models/model.skops",
+    "metrics.json": "reports/metrics.json",
+    "params.yaml": "params.yaml",
+    "contract.yaml": "data/contract.yaml",
+    "golden.json": "reports/golden.json",
+    "report.md": "reports/report.md",
+}
 NAME = "credit-risk-v0.1.0"
 
 
@@ -57,8 +79,8 @@ def test_folder_and_archive_hold_exactly_the_same_assets(released):
     assert {path.name for path in folder.iterdir()} == ASSETS
     in_folder = {f"{NAME}/{name}": (folder / name).read_bytes() for name in ASSETS}
     assert packed(released / f"dist/{NAME}.tar.gz") == in_folder
-    for name, source in [("model.skops", "models/model.skops"), ("report.md", "reports/report.md")]:
-        assert (folder / name).read_bytes() == (released / source).read_bytes()
+    for name, source in SOURCES.items():
+        assert (folder / name).read_bytes() == (released / source).read_bytes(), name
     assert sorted(p.name for p in (released / "dist").iterdir()) == [NAME, f"{NAME}.tar.gz"]
 
 
@@ -73,6 +95,20 @@ def test_manifest_hashes_are_dvc_locks(released):
     assert hashlib.md5(model).hexdigest() == locked["models/model.skops"]
     assert manifest["python"] == platform.python_version()
     assert manifest["packages"]["scikit-learn"] == sklearn.__version__
+
+
+def test_golden_answers_are_the_bundled_models_own(released):
+    """What a served copy is held to (exactly, by the deploy step) is what this model answers."""
+    folder = released / f"dist/{NAME}"
+    golden = json.loads((folder / "golden.json").read_text())
+    model = load_model(folder / "model.skops")
+    applications = pd.DataFrame([g["application"] for g in golden], columns=model_features(model))
+    p_default = p_bad_of(model, applications)
+    assert len(golden) >= 10
+    assert [g["p_default"] for g in golden] == [float(p) for p in p_default]
+    expected = ["reject" if p >= model.threshold else "approve" for p in p_default]
+    assert [g["decision"] for g in golden] == expected
+    assert set(expected) == {"approve", "reject"}  # both answers are held to
 
 
 def test_bundling_again_replaces_folder_and_archive_together(rebundled, modelops):

@@ -1,7 +1,9 @@
 """Protects the pull-request review: ci.yml's train-and-report job, run with act on the built
 sample project, retrains, gates against main, posts one CML comment (recorded by the setup-cml
-stand-in), and fails after posting when the gate fails. Only this job runs here: the test job
-runs `make test`, these tests included.
+stand-in), and fails after posting when the gate fails. Like a fork's pull request, the job has
+no DVC remote credentials and its clone no DVC cache: main's model is rebuilt from main's
+sources, checked against main's dvc.lock and scored on the change's test rows. Only this job
+runs here: the test job runs `make test`, these tests included.
 """
 
 from __future__ import annotations
@@ -36,11 +38,31 @@ def runs(new_clone):
 
 
 def metric_row(comment: str, metric: str) -> list[str]:
+    """metric, this change, main's model on the same rows, the difference, main as stored."""
     row = next(line for line in comment.splitlines() if line.startswith(f"| {metric} |"))
     return [cell.strip() for cell in row.strip("|").split("|")]
 
 
-def test_a_change_that_keeps_the_model_passes_and_comments_deltas_against_main(runs, raw_params):
+@pytest.fixture(scope="module")
+def main_model(built_sample) -> str:
+    """The md5 main's dvc.lock records for the model."""
+    lock = yaml.safe_load((built_sample / "dvc.lock").read_text())
+    return next(o["md5"] for o in lock["stages"]["train"]["outs"] if o["path"].startswith("models"))
+
+
+def assert_main_model_rebuilt_and_compared(comment: str, md5: str) -> None:
+    (main,) = [line for line in comment.splitlines() if line.startswith("- Baseline **main**")]
+    assert re.fullmatch(
+        r"- Baseline \*\*main\*\*: `origin/main` at `[0-9a-f]{8}`; its model on this change's "
+        rf"rows: compared \(models/model\.skops from the rebuild, md5 {md5} as in dvc\.lock\)",
+        main,
+    ), main
+    assert "| metric | this change | main, same rows | Δ | main, its own test set |" in comment
+
+
+def test_a_change_that_keeps_the_model_passes_and_comments_deltas_against_main(
+    runs, raw_params, main_model
+):
     result = runs["keeps"]
     assert result.exit_code == 0, result.log[-3000:]
     assert "Job succeeded" in result.log
@@ -49,16 +71,19 @@ def test_a_change_that_keeps_the_model_passes_and_comments_deltas_against_main(r
     assert "--publish=false" in result.cml_args
     comment = result.comment
     assert comment.startswith("<!-- modelops report -->\n## ✅ Gate passed")
-    assert "Baseline **main**: `origin/main`" in comment
-    _, value, at_main, delta = metric_row(comment, "roc_auc")
-    assert re.fullmatch(r"[+-]\d\.\d{4}", delta)
-    assert abs(float(delta) - (float(value) - float(at_main))) <= 0.00011  # display rounding
+    assert_main_model_rebuilt_and_compared(comment, main_model)
+    _, value, same_rows, delta, stored = metric_row(comment, "roc_auc")
+    difference, interval = re.fullmatch(r"([+-]\d\.\d{4}) \[([^]]+)\]", delta).groups()
+    assert abs(float(difference) - (float(value) - float(same_rows))) <= 0.00011  # rounding
+    low, high = map(float, interval.split(", "))
+    assert low <= float(difference) <= high
+    assert same_rows == stored  # the data did not change: main's model, main's test rows
     on_main = raw_params["train"]["logistic_regression"]["C"]
     assert f"| `train.logistic_regression.C` | {on_main:.4f} | 0.5000 |" in comment
     assert (result.artifacts / "reports" / "reports" / "gate.json").is_file()
 
 
-def test_a_change_that_degrades_the_model_fails_after_commenting_the_failing_rule(runs):
+def test_a_change_that_degrades_the_model_fails_after_commenting_the_failing_rule(runs, main_model):
     result = runs["degrades"]
     assert result.exit_code != 0
     assert "Job failed" in result.log
@@ -66,5 +91,6 @@ def test_a_change_that_degrades_the_model_fails_after_commenting_the_failing_rul
     comment = result.comment
     assert comment.startswith("<!-- modelops report -->\n## ❌ Gate failed")
     assert "- **roc_auc drop vs main**" in comment
-    _, value, at_main, _ = metric_row(comment, "roc_auc")
-    assert float(at_main) - float(value) > 0.01
+    assert_main_model_rebuilt_and_compared(comment, main_model)
+    _, value, same_rows, _, _ = metric_row(comment, "roc_auc")
+    assert float(same_rows) - float(value) > 0.01
