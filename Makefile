@@ -46,11 +46,15 @@ report: $(BIN)/modelops ## After make run: gate and reports/report.md against BA
 serve: $(BIN)/modelops ## After make run: the prediction service on 127.0.0.1:8000 (docs at /docs)
 	$(BIN)/modelops serve
 
+# pytest keeps its assertion-rewritten test modules as bytecode, unless the environment says
+# not to write any: that is 4 s of rewriting in every worker of every run.
+PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
+
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
+	$(PYTEST) -n 2 --dist loadfile --durations=15
 
 test-fast: $(VENV)/.dev ## The inner loop: every test but the slow tier (no act, no full repro)
-	$(BIN)/python -m pytest -m "not slow" -q -n 2
+	$(PYTEST) -m "not slow" -q -n 2
 
 lint: $(VENV)/.dev ## ruff check and ruff format --check
 	$(BIN)/ruff check .
