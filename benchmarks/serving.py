@@ -2,19 +2,23 @@
 p50, p99) with the contract's validation and the store's logging on, against a naive endpoint
 (one predict_proba and one commit per request) with the same number of worker processes, the
 same model, the same store and the same load generator (wrk, in its own process) in the same
-run; the sequential latency of one request against a bare predict_proba plus one commit.
+run; the sequential latency of one request (wrk with one connection) against a bare
+predict_proba plus one commit, in process.
 
 Needs the workspace model (make run) and wrk (apt-get install wrk). Prints figures only:
-python benchmarks/serving.py [--seconds 10] [--store-url URL]
+python benchmarks/serving.py [--seconds 10] [--store-url URL | --postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import glob
 import json
 import os
 import re
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -38,6 +42,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def post(url: str) -> bytes:
+    request = urllib.request.Request(
+        f"{url}/v1/predict", json.dumps(APPLICATION).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.read()
+
+
 def start(kind: str, workers: int, store_url: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = dict(os.environ, DO_NOT_TRACK="1", PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT}")
@@ -58,8 +70,7 @@ def start(kind: str, workers: int, store_url: str) -> tuple[subprocess.Popen, st
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"{url}/v1/predict", data=json.dumps(APPLICATION).encode(),
-                                   timeout=5).read()  # fmt: skip
+            post(url)
             return process, url
         except OSError:
             time.sleep(0.3)
@@ -95,16 +106,6 @@ def wrk(url: str, connections: int, seconds: int) -> dict:
     }
 
 
-def sequential_ms(url: str, requests: int = 300) -> float:
-    body = json.dumps(APPLICATION).encode()
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        urllib.request.urlopen(f"{url}/v1/predict", data=body, timeout=5).read()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
-
-
 def bare_ms(store_url: str, requests: int = 300) -> float:
     """predict_proba of one row plus one committed store row, in process: the floor."""
     import pandas as pd
@@ -128,12 +129,49 @@ def bare_ms(store_url: str, requests: int = 300) -> float:
     return statistics.median(times) * 1000
 
 
+@contextlib.contextmanager
+def temporary_postgres():
+    """A PostgreSQL server of its own in a temporary folder (as `postgres` when root, since
+    initdb refuses root); yields its URL."""
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+    where = Path(shutil.which("initdb") or f"{binaries[-1]}/initdb").parent if binaries else None
+    if where is None or not (where / "initdb").exists():
+        raise SystemExit("PostgreSQL's initdb not found: apt-get install postgresql")
+    user = "postgres" if os.geteuid() == 0 else None
+    folder = Path(tempfile.mkdtemp(prefix="serving-bench-pg-"))
+    if user:
+        shutil.chown(folder, user, user)
+    port = free_port()
+
+    def run(*command: str) -> None:
+        subprocess.run(command, user=user, cwd=folder, check=True, capture_output=True)
+
+    run(str(where / "initdb"), "-D", f"{folder}/data", "-A", "trust", "-U", "postgres")
+    run(str(where / "pg_ctl"), "-D", f"{folder}/data", "-l", f"{folder}/log", "-w", "-o",
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {folder}", "start")  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run(str(where / "pg_ctl"), "-D", f"{folder}/data", "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--store-url", default=None, help="default: a new SQLite file")
+    parser.add_argument("--postgres", action="store_true", help="start a PostgreSQL to use")
     args = parser.parse_args()
+    if args.postgres:
+        with temporary_postgres() as url:
+            args.store_url = url
+            measure(args)
+    else:
+        measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="serving-bench-"))
 
     def store(name: str) -> str:
@@ -147,7 +185,8 @@ def main() -> None:
         for kind in ("naive", "micro-batching"):
             process, url = start(kind, workers, store(f"{kind}-{workers}"))
             try:
-                seq = sequential_ms(url)
+                wrk(url, args.connections, 2)  # warm up: first calls import and allocate
+                seq = wrk(url, 1, args.seconds)["p50"]
                 results[kind] = wrk(url, args.connections, args.seconds)
             finally:
                 process.terminate()
