@@ -28,3 +28,11 @@ def test_a_module_only_evaluate_imports_makes_only_evaluate_stale(sample_repo):
 def test_the_params_model_makes_every_stage_stale(sample_repo):
     touch(sample_repo / "src/modelops/config/params.py")
     assert stale_stages(sample_repo) == {"ingest", "validate", "split", "train", "evaluate"}
+
+
+def test_bytecode_next_to_the_modules_changes_no_stage(sample_repo):
+    """Python writes __pycache__ beside every module a stage imports (unless told not to):
+    that is not a change of the stage's code."""
+    run("python", "-m", "compileall", "-q", "src", cwd=sample_repo)
+    assert list((sample_repo / "src/modelops/config").glob("__pycache__/*.pyc"))
+    assert stale_stages(sample_repo) == set()
