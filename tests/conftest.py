@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from support.browser import browser  # noqa: F401  (a fixture: Debian's Chromium)
 
 from modelops.config.contract import Contract, load_contract
 from modelops.config.params import Params, load_params

@@ -12,6 +12,8 @@ with every committed transaction; only a power loss or an OS crash can lose the 
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from modelops.errors import InputError, redact, shown_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: refusals (added to a version-1 store by create_schema)
 
 
 class StoreUnavailable(Exception):
@@ -65,6 +67,18 @@ class Outcome(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Refusal(Base):
+    """A request the service refused (422), one row per rule it broke: input quality."""
+
+    __tablename__ = "refusals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(String(36))
+    refused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    model_version: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(200))
 
 
 class StoreInfo(Base):
@@ -132,6 +146,8 @@ class PredictionStore:
                         f"the store at {self.shown_url} has schema {info.value}; this "
                         f"modelops knows up to {SCHEMA_VERSION}: upgrade modelops"
                     )
+                elif info.value < SCHEMA_VERSION:  # every change so far only adds tables
+                    info.value = SCHEMA_VERSION
         except SQLAlchemyError as err:
             raise StoreUnavailable(_reason(err)) from None
 
@@ -179,6 +195,84 @@ class PredictionStore:
             if existing is not None and existing == outcome:
                 return False
             raise OutcomeConflict(existing) from None
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def record_refusal(self, model_version: str, rules: list[str]) -> None:
+        """Record a refused request with the rules it broke (StoreUnavailable if it cannot)."""
+        request_id, now = str(uuid.uuid4()), datetime.now(UTC)
+        rows = [
+            {"request_id": request_id, "refused_at": now, "model_version": model_version,
+             "rule": rule[:200]}
+            for rule in dict.fromkeys(rules)
+        ]  # fmt: skip
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(Refusal.__table__.insert(), rows)
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def window(
+        self, since: datetime, until: datetime, version: str | None, chunk_rows: int
+    ) -> Iterator[list[tuple]]:
+        """The predictions made in [since, until) (by one model version, or all), each with
+        its outcome if known, in chunks of chunk_rows: (predicted_at, model_version,
+        features JSON, p_default, decision, threshold, outcome, observed_at). Streamed, so
+        memory does not grow with the window."""
+        query = (
+            select(
+                Prediction.predicted_at,
+                Prediction.model_version,
+                Prediction.features,
+                Prediction.p_default,
+                Prediction.decision,
+                Prediction.threshold,
+                Outcome.outcome,
+                Outcome.observed_at,
+            )
+            .outerjoin(Outcome, Outcome.prediction_id == Prediction.prediction_id)
+            .where(Prediction.predicted_at >= since, Prediction.predicted_at < until)
+            .order_by(Prediction.predicted_at)
+        )
+        if version is not None:
+            query = query.where(Prediction.model_version == version)
+        try:
+            with self.engine.connect() as connection:
+                result = connection.execution_options(
+                    stream_results=True, yield_per=chunk_rows
+                ).execute(query)
+                for chunk in result.partitions(chunk_rows):
+                    yield [tuple(row) for row in chunk]
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def versions(self, since: datetime, until: datetime) -> dict[str, tuple[int, datetime]]:
+        """Model version -> (predictions, the last one's time) in [since, until)."""
+        query = (
+            select(Prediction.model_version, func.count(), func.max(Prediction.predicted_at))
+            .where(Prediction.predicted_at >= since, Prediction.predicted_at < until)
+            .group_by(Prediction.model_version)
+        )
+        try:
+            with self.engine.connect() as connection:
+                return {v: (n, _utc(last)) for v, n, last in connection.execute(query)}
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def refusals(self, since: datetime, until: datetime, version: str | None) -> dict:
+        """Refused requests in [since, until): {"requests": n, "by_rule": {rule: n}}."""
+        where = [Refusal.refused_at >= since, Refusal.refused_at < until]
+        if version is not None:
+            where.append(Refusal.model_version == version)
+        try:
+            with self.engine.connect() as connection:
+                requests = connection.scalar(
+                    select(func.count(func.distinct(Refusal.request_id))).where(*where)
+                )
+                by_rule = connection.execute(
+                    select(Refusal.rule, func.count()).where(*where).group_by(Refusal.rule)
+                )
+                return {"requests": int(requests or 0), "by_rule": dict(by_rule.all())}
         except SQLAlchemyError as err:
             raise StoreUnavailable(_reason(err)) from None
 

@@ -27,6 +27,7 @@ ASSETS = {
     "params.yaml",
     "contract.yaml",
     "golden.json",
+    "reference.json",
     "report.md",
     "manifest.json",
 }
@@ -37,6 +38,7 @@ SOURCES = {
     "params.yaml": "params.yaml",
     "contract.yaml": "data/contract.yaml",
     "golden.json": "reports/golden.json",
+    "reference.json": "reports/reference.json",
     "report.md": "reports/report.md",
 }
 NAME = "credit-risk-v0.1.0"

@@ -125,7 +125,7 @@ def stage_run(tmp_path_factory, cli, cli_params, contract_file) -> Path:
          "--test-output", "test.parquet", *settings),
         ("train", "--train", "train.parquet", "--model", "model.skops",
          "--report", "training.json", *settings),
-        ("evaluate", "--model", "model.skops", "--test", "test.parquet",
+        ("evaluate", "--model", "model.skops", "--test", "test.parquet", "--train", "train.parquet",
          "--reports", "reports", *settings),
     ]  # fmt: skip
     for command in commands:

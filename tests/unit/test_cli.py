@@ -7,7 +7,7 @@ import pytest
 
 COMMANDS = {
     "": ["ingest", "validate", "split", "train", "evaluate", "summary", "gate", "report",
-         "serve", "serve-check", "contract", "registry", "release"],
+         "serve", "serve-check", "monitor", "contract", "registry", "release"],
     "contract": ["draft"],
     "registry": ["show", "register", "promote", "rollback", "verify"],
     "release": ["bundle"],

@@ -12,6 +12,7 @@ import pytest
 def folder(tmp_path, stage_run, cli_params):
     shutil.copytree(stage_run / "reports", tmp_path / "reports")
     shutil.copy2(stage_run / "model.skops", tmp_path / "model.skops")
+    shutil.copy2(stage_run / "train.parquet", tmp_path / "train.parquet")
     cli_params(tmp_path)
     return tmp_path
 
@@ -19,7 +20,7 @@ def folder(tmp_path, stage_run, cli_params):
 def evaluate(cli, folder, contract_file, test_set):
     test_set.to_parquet(folder / "test.parquet", index=False)
     return cli(folder, "evaluate", "--model", "model.skops", "--test", "test.parquet",
-               "--reports", "reports", "--contract", contract_file,
+               "--train", "train.parquet", "--reports", "reports", "--contract", contract_file,
                "--params", "params.yaml")  # fmt: skip
 
 
@@ -49,7 +50,8 @@ def test_params_features_other_than_the_models_name_both(
 ):
     cli_params(folder, lambda raw: raw["data"]["features"].remove("Price"), "fewer.yaml")
     result = cli(folder, "evaluate", "--model", "model.skops",
-                 "--test", stage_run / "test.parquet", "--reports", "reports",
+                 "--test", stage_run / "test.parquet", "--train", stage_run / "train.parquet",
+                 "--reports", "reports",
                  "--contract", contract_file, "--params", "fewer.yaml")  # fmt: skip
     line = one_line_error(result, "model.skops was trained on features", "fewer.yaml data.features")
     trained, listed = line.split(" but ")

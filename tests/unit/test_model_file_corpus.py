@@ -72,8 +72,8 @@ def build(name, folder, stage_run, sample) -> str:
 
 def evaluate(run, folder, model, stage_run, contract_file):
     return run(folder, "evaluate", "--model", model, "--test", stage_run / "test.parquet",
-               "--reports", "reports", "--contract", contract_file,
-               "--params", "params.yaml")  # fmt: skip
+               "--train", stage_run / "train.parquet", "--reports", "reports",
+               "--contract", contract_file, "--params", "params.yaml")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

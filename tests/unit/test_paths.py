@@ -52,7 +52,14 @@ def test_stage_outputs_are_default_paths(stage):
 
 
 def test_evaluate_declares_the_reports_it_writes():
-    expected = {paths.METRICS, paths.SEGMENTS, paths.IMPORTANCE, paths.GOLDEN, paths.LIVE}
+    expected = {
+        paths.METRICS,
+        paths.SEGMENTS,
+        paths.IMPORTANCE,
+        paths.GOLDEN,
+        paths.REFERENCE,
+        paths.LIVE,
+    }
     assert declared(STAGES["evaluate"]) == {str(p) for p in expected}
 
 

@@ -26,6 +26,7 @@ BUNDLE = [
     "metrics.json",
     "model.skops",
     "params.yaml",
+    "reference.json",
     "report.md",
 ]
 IMAGE = f"ghcr.io/{REPOSITORY}"

@@ -171,17 +171,22 @@ def evaluate(
         Path, typer.Option("--model", help="The model to evaluate.")
     ] = paths.MODEL,
     test_set: Annotated[Path, typer.Option("--test", help="The test set.")] = paths.TEST,
+    train_set: Annotated[
+        Path, typer.Option("--train", help="The training set (profiled for monitoring).")
+    ] = paths.TRAIN,
     reports: Annotated[Path, typer.Option(help="The reports folder.")] = paths.REPORTS,
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Write metrics, business value, segment metrics, feature importance and plots."""
-    from modelops.errors import ConfigError
+    """Write metrics, business value, segment metrics, feature importance, plots, and the
+    reference the model is monitored against."""
+    from modelops.errors import ConfigError, InputError
     from modelops.files import json_text, output_set, read_table
     from modelops.model.evaluate import clean_for_json, evaluate_model
     from modelops.model.persistence import load_model
     from modelops.model.pipeline import model_features
     from modelops.model.plots import log_evaluation_plots
+    from modelops.monitor.reference import build_reference
 
     params, contract = read_settings(params_file, contract_file)
     model = load_model(model_file)
@@ -190,8 +195,23 @@ def evaluate(
             f"{model_file} was trained on features {model_features(model)}, but "
             f"{params_file} data.features lists {list(params.data.features)}: retrain (dvc repro)"
         )
-    result = evaluate_model(
-        model, read_table(test_set), _target(contract), params.business, params.evaluate
+    target = _target(contract)
+    result = evaluate_model(model, read_table(test_set), target, params.business, params.evaluate)
+    train = read_table(train_set)
+    missing = [f for f in params.data.features if f not in train.columns]
+    if missing:
+        raise InputError(f"evaluate: column '{missing[0]}' is not in the training set {train_set}")
+    result["reference"] = build_reference(
+        train,
+        list(params.data.features),
+        contract,
+        result["p_bad"],
+        result["is_bad"],
+        result["predicted"] == target.positive,
+        model.threshold,
+        result["metrics"],
+        params.monitor.bins,
+        params.monitor.calibration_bins,
     )
     with output_set() as outputs:
         for path, key in (
@@ -199,6 +219,7 @@ def evaluate(
             (paths.SEGMENTS, "segments"),
             (paths.IMPORTANCE, "importance"),
             (paths.GOLDEN, "golden"),
+            (paths.REFERENCE, "reference"),
         ):
             text = json_text(clean_for_json(result[key]))
             outputs.stage(reports / path.name).write_text(text, encoding="utf-8")

@@ -40,6 +40,7 @@ def serve(
         bundle=None if bundle is None else str(bundle.resolve()),
         store_url=store or os.environ.get("MODELOPS_STORE_URL") or settings.store_url,
         settings=settings.model_dump(),
+        params_file=str(params_file.resolve()),
     )
     served = check_config(config)  # exit 2 now, not in a worker: hash, trust, store
     os.environ[CONFIG_ENV] = json.dumps(config.__dict__)
@@ -78,3 +79,7 @@ def serve_check(
     ready = wait_until_ready(url.rstrip("/"), timeout)
     checked = check_golden(url.rstrip("/"), golden, tolerance)
     typer.echo(f"serve-check: {url} serves {ready['model']}; {checked} golden answers match")
+
+
+# `modelops monitor` watches what `modelops serve` answered; listed after it in --help.
+from modelops.cli import monitor  # noqa: E402, F401

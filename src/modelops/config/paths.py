@@ -27,6 +27,11 @@ SEGMENTS = REPORTS / "segments.json"
 IMPORTANCE = REPORTS / "importance.json"
 LIVE = REPORTS / "live"
 GOLDEN = REPORTS / "golden.json"  # test rows and the p_default the pipeline gave them
+REFERENCE = REPORTS / "reference.json"  # what monitoring compares live traffic with
+# Written by `modelops monitor`.
+MONITORING = REPORTS / "monitoring.json"
+MONITORING_MD = REPORTS / "monitoring.md"
+MONITORING_HTML = REPORTS / "monitoring.html"
 ROC_POINTS = LIVE / "plots" / "sklearn" / "roc.json"
 # Written per pull request by `modelops gate` and `modelops report`.
 GATE = REPORTS / "gate.json"

@@ -25,6 +25,7 @@ ASSETS = {
     "params.yaml": paths.PARAMS,
     "contract.yaml": paths.CONTRACT,  # the service checks requests against it
     "golden.json": paths.GOLDEN,  # answers a served copy must reproduce exactly
+    "reference.json": paths.REFERENCE,  # what monitoring compares this version's traffic with
     "report.md": paths.REPORT,
 }
 PACKAGES = ("modelops", "scikit-learn", "pandas", "numpy", "skops", "dvc", "gto", "pandera")

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import numpy as np
@@ -26,12 +26,12 @@ import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from modelops.config.params import ServeParams
+from modelops.config.params import Params, ServeParams
 from modelops.serve.batching import MicroBatcher
 from modelops.serve.schema import application_model, field_path, problems
 from modelops.serve.served import ServedModel
@@ -92,7 +92,7 @@ class Problems(BaseModel):
 REFUSALS = {
     code: {"model": Problems, "description": text}
     for code, text in (
-        (404, "no such prediction"),
+        (404, "no such prediction (or, for the dashboard, no monitoring reference)"),
         (409, "another outcome is recorded"),
         (413, "body or batch too large"),
         (422, "a field breaks the contract, or the body is not JSON"),
@@ -123,8 +123,10 @@ class Service:
         store: PredictionStore,
         settings: ServeParams,
         admin_token: str | None,
+        params: Params | None = None,
     ) -> None:
         self.load = load
+        self.params = params  # business and monitor settings, for the dashboard
         self.served = load()
         self.store = store
         self.settings = settings
@@ -178,6 +180,20 @@ class Service:
             }
             for d in decisions
         ]
+
+    def dashboard(self) -> str:
+        """The monitoring page of the served version's last monitor.window_days."""
+        from modelops.monitor.page import render_page
+        from modelops.monitor.reference import Reference
+        from modelops.monitor.run import monitor_window
+
+        served, now = self.served, datetime.now(UTC)
+        reference = Reference(served.reference, f"{served.version} reference.json")
+        since = now - timedelta(days=self.params.monitor.window_days)
+        report = monitor_window(
+            self.store, reference, served.contract, self.params, since, now, served.version
+        )
+        return render_page(report)
 
     def _observe_batch(self, rows: int, seconds: float) -> None:
         self.telemetry.batch_rows.observe(rows)
@@ -414,8 +430,12 @@ def _routes(app: FastAPI, service: Service) -> None:
                 continue
             rows.append(Row(_values(application, service.served.features), item))
         if found:
-            for rule in {p["rule"] for p in found}:
+            rules = list(dict.fromkeys(p["rule"] for p in found))
+            for rule in rules:
                 service.telemetry.rejected.labels(rule).inc()
+            # Input quality for the monitor; a refusal is answered even if it cannot be kept.
+            with contextlib.suppress(StoreUnavailable):
+                await run_in_threadpool(service.store.record_refusal, service.served.version, rules)
             return JSONResponse({"detail": found}, status_code=422)
         answers = await service.batcher.submit(rows)
         # Answered as built (response_model documents it): validating it again costs time.
@@ -513,6 +533,23 @@ def _routes(app: FastAPI, service: Service) -> None:
             status_code=200 if writable else 503,
             headers=None if writable else {"Retry-After": RETRY_AFTER_SECONDS},
         )
+
+    @app.get(
+        "/dashboard",
+        summary="The monitoring page for the last monitor.window_days of this model's traffic",
+        response_class=HTMLResponse,
+        responses={404: REFUSALS[404], 503: REFUSALS[503]},
+    )
+    async def dashboard():
+        if service.params is None or service.served.reference is None:
+            return _problem(
+                404,
+                "reference",
+                "dashboard.reference",
+                service.served.version,
+                "this model has no monitoring reference (reports/reference.json) or no params",
+            )
+        return HTMLResponse(await run_in_threadpool(service.dashboard))
 
     @app.get("/metrics", summary="Prometheus metrics")
     async def metrics():

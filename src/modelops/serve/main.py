@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelops.config.params import ServeParams
+from modelops.config.params import ServeParams, load_params
 from modelops.errors import InputError
 from modelops.serve.served import ServedModel, load_served
 from modelops.store import PredictionStore, StoreUnavailable
@@ -22,6 +22,7 @@ class ServeConfig:
     bundle: str | None
     store_url: str
     settings: dict
+    params_file: str | None = None  # the whole params.yaml: business and monitor settings
 
     @property
     def shown_store(self) -> str:
@@ -54,7 +55,8 @@ def build_app(config: ServeConfig):
     from modelops.serve.app import Service, create_app, environment_token
 
     settings = ServeParams.model_validate(config.settings)
-    service = Service(config.load, config.store(), settings, environment_token())
+    params = load_params(config.params_file) if config.params_file else None
+    service = Service(config.load, config.store(), settings, environment_token(), params)
     return create_app(service)
 
 

@@ -34,6 +34,7 @@ class ServedModel:
     metrics: dict | None
     contract: Contract
     golden: list[dict]  # test rows with the p_default the pipeline gave them
+    reference: dict | None = None  # what monitoring compares its traffic with (None: older)
 
     @property
     def threshold(self) -> float:
@@ -82,16 +83,24 @@ def _from_workspace(repo: Path) -> ServedModel:
     metrics = json.loads(metrics_file.read_text()) if metrics_file.is_file() else None
     golden_file = repo / paths.GOLDEN
     golden = json.loads(golden_file.read_text()) if golden_file.is_file() else []
+    reference_file = repo / paths.REFERENCE
+    reference = json.loads(reference_file.read_text()) if reference_file.is_file() else None
     return ServedModel(
         model,
-        f"workspace-{md5[:8]}",
+        workspace_version(md5),
         commit,
         md5,
         trained_at or None,
         metrics,
         load_contract(repo / paths.CONTRACT),
         golden,
+        reference,
     )
+
+
+def workspace_version(md5: str) -> str:
+    """The version a workspace model is served (and logged) as: not a release."""
+    return f"workspace-{md5[:8]}"
 
 
 def _from_bundle(bundle: Path) -> ServedModel:
@@ -143,6 +152,8 @@ def _from_folder(folder: Path) -> ServedModel:
     metrics = (
         _json(folder / "metrics.json", folder) if (folder / "metrics.json").is_file() else None
     )
+    reference_file = folder / "reference.json"
+    reference = _json(reference_file, folder) if reference_file.is_file() else None
     return ServedModel(
         model,
         str(manifest.get("version")),
@@ -152,6 +163,7 @@ def _from_folder(folder: Path) -> ServedModel:
         metrics,
         contract,
         golden,
+        reference,
     )
 
 

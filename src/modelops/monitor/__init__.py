@@ -1,0 +1,1 @@
+"""Monitoring: the reference profile, drift, live and estimated performance, the verdict."""

@@ -1,0 +1,115 @@
+"""monitoring.md: the verdict first, then its reasons, then the tables and charts (the same
+conventions as the pull-request report)."""
+
+from __future__ import annotations
+
+from modelops.review.report import mermaid_bar
+
+HEADINGS = {
+    "ok": "## ✅ Monitoring: ok",
+    "warn": "## ⚠️ Monitoring: warn",
+    "alert": "## 🚨 Monitoring: alert",
+}
+
+
+def _num(value, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _cell(text) -> str:
+    """Data (feature names, categories) inside a table cell: no pipes, no line breaks."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _chart_label(text: str) -> str:
+    return str(text).replace('"', "'")
+
+
+def render_markdown(report: dict) -> str:
+    w = report["window"]
+    lines = [
+        "<!-- modelops monitoring -->",
+        HEADINGS[report["verdict"]],
+        "",
+        f"Model **{_cell(w['model_version'])}**, {w['since']} to {w['until']}: "
+        f"{w['predictions']} predictions, {w['with_outcome']} with an outcome.",
+        "",
+    ]
+    lines += [
+        f"- **{r['level']}** `{r['check']}`: {_cell(r['message'])}" for r in report["reasons"]
+    ]
+    lines += ["", "### Data drift", "",
+              "| feature | PSI | distance | missing now | missing ref | level |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    drift = report["drift"]
+    for d in [*drift["features"], drift["score"]]:
+        lines.append(
+            f"| {_cell(d['name'])} | {_num(d['psi'])} | {_num(d['distance'])} | "
+            f"{_num(d['missing_current'])} | {_num(d['missing_reference'])} | {d['level']} |"
+        )
+    approval = drift["approval_rate"]
+    lines += [
+        "",
+        f"Approval rate: {_num(approval['current'])} now, {_num(approval['reference'])} on the "
+        f"reference test set ({approval['level']}).",
+        "",
+    ]
+    score = drift["score"]
+    lines += mermaid_bar(
+        "Score distribution: now (bars) vs reference (line)",
+        [_chart_label(label) for label in score["labels"]],
+        score["current_shares"],
+        "share",
+        line=score["reference_shares"],
+    )
+    lines += _performance(report)
+    quality = report.get("input_quality")
+    if quality:
+        lines += ["### Input quality", "",
+                  f"{quality['refused']} of {quality['requests']} requests refused "
+                  f"({_num(quality['refused_share'])}).", ""]  # fmt: skip
+        lines += [f"- `{_cell(rule)}`: {n}" for rule, n in sorted(quality["by_rule"].items())]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _performance(report: dict) -> list[str]:
+    lines = ["### Performance", ""]
+    live, estimated = report.get("live"), report.get("estimated")
+    if live is None:
+        lines += ["Live: too few outcomes yet.", ""]
+    else:
+        lines += [
+            f"Live, on {live['rows']} predictions with an outcome (label coverage "
+            f"{_num(live['label_coverage'])}, median delay {_num(live['label_delay_days']['median'], 0)} days):",  # noqa: E501
+            "",
+            "| metric | live | 90% interval | reference |",
+            "|---|---|---|---|",
+        ]
+        for name, m in live["metrics"].items():
+            interval = f"[{_num(m.get('low'))}, {_num(m.get('high'))}]"
+            lines.append(
+                f"| {name} | {_num(m['value'])} | {interval} | {_num(m.get('reference'))} |"
+            )
+        lines.append("")
+    if estimated is not None:
+        lines += [
+            f"Estimated on all {estimated['rows']} predictions (before outcomes): ROC AUC "
+            f"{_num(estimated['roc_auc'])}, business value per application "
+            f"{_num(estimated['business.value_per_application'], 2)}. {estimated['assumption']} "
+            "A change in how applicants default given what they declare is invisible to the "
+            "estimate: only live performance, once outcomes arrive, finds it.",
+            "",
+        ]
+    periods = report.get("over_time") or []
+    if periods:
+        lines += mermaid_bar(
+            "Estimated ROC AUC per period (bars), live where known (line)",
+            [p["period"] for p in periods],
+            [p["estimated_roc_auc"] for p in periods],
+            "ROC AUC",
+            line=[p["live_roc_auc"] for p in periods]
+            if any(p["live_roc_auc"] is not None for p in periods)
+            else None,
+        )
+    return lines

@@ -1,0 +1,189 @@
+"""A monitoring run: one window of one model version's traffic against that model's
+reference, as one report (monitoring.json; the Markdown and the page are drawn from it)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from modelops.config.contract import Contract
+from modelops.config.params import Params
+from modelops.monitor.drift import FeatureDrift, feature_drift, score_drift
+from modelops.monitor.estimate import estimated_performance
+from modelops.monitor.live import live_performance
+from modelops.monitor.reference import Reference
+from modelops.monitor.verdict import Findings, verdict
+from modelops.monitor.window import Window, read_window
+from modelops.store import PredictionStore
+
+# Live performance needs outcomes of both kinds; fewer labelled rows than this say nothing.
+MIN_LABELLED = 30
+
+
+def monitor_window(
+    store: PredictionStore,
+    reference: Reference,
+    contract: Contract,
+    params: Params,
+    since: datetime,
+    until: datetime,
+    version: str,
+) -> dict:
+    business, settings = params.business, params.monitor
+    window = read_window(store, reference, contract, business.amount_column, since, until, version)
+    features = [
+        feature_drift(name, reference.features[name], counts, settings)
+        for name, counts in window.features.items()
+    ]
+    score = score_drift(reference.score, window.score, settings)
+    approval = float((~window.rejected).mean()) if window.predictions else float("nan")
+    refused = store.refusals(since, until, version)
+    asked = refused["requests"] + window.predictions
+    refused_share = refused["requests"] / asked if asked else None
+    labelled = ~np.isnan(window.is_bad)
+    live = _live(window, labelled, params)
+    estimated = (
+        estimated_performance(
+            window.p_bad,
+            reference.threshold,
+            reference.calibration,
+            window.amount,
+            business.margin,
+            business.loss_given_default,
+        )
+        if window.predictions
+        else None
+    )
+    level, reasons = verdict(
+        Findings(
+            features=features,
+            score=score,
+            approval_rate=approval,
+            reference_approval_rate=reference.approval_rate,
+            refused_share=refused_share,
+            live=live,
+            estimated=estimated,
+            reference_metrics=reference.metrics,
+            predictions=window.predictions,
+        ),
+        settings,
+    )
+    delays = window.delay_days[labelled]
+    if live is not None:
+        live = {
+            **live,
+            "label_coverage": float(labelled.mean()),
+            "label_delay_days": {
+                "median": float(np.median(delays)),
+                "p90": float(np.quantile(delays, 0.9)),
+            },
+        }
+        for name, metric in live["metrics"].items():
+            metric["reference"] = reference.metrics.get(name)
+    return {
+        "verdict": level,
+        "reasons": [{"level": r.level, "check": r.check, "message": r.message} for r in reasons],
+        "window": {
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+            "model_version": version,
+            "predictions": window.predictions,
+            "with_outcome": int(labelled.sum()),
+            "reference": reference.source,
+        },
+        "drift": {
+            "features": [_drift(d) for d in features],
+            "score": _drift(score),
+            "approval_rate": {
+                "reference": reference.approval_rate,
+                "current": None if np.isnan(approval) else approval,
+                "change": None if np.isnan(approval) else approval - reference.approval_rate,
+                "level": next((r.level for r in reasons if r.check == "approval_rate"), "ok"),
+            },
+        },
+        "input_quality": {
+            "requests": asked,
+            "refused": refused["requests"],
+            "refused_share": refused_share,
+            "by_rule": refused["by_rule"],
+        },
+        "live": live,
+        "estimated": estimated,
+        "over_time": _over_time(window, labelled, reference, params, until - since),
+    }
+
+
+def _live(window: Window, labelled: np.ndarray, params: Params) -> dict | None:
+    y = window.is_bad[labelled]
+    if len(y) < MIN_LABELLED:
+        return None
+    settings, business = params.monitor, params.business
+    return live_performance(
+        window.p_bad[labelled],
+        window.rejected[labelled],
+        y.astype(bool),
+        window.amount[labelled],
+        business.margin,
+        business.loss_given_default,
+        settings.resamples,
+        settings.confidence,
+        settings.seed,
+    )
+
+
+def _drift(d: FeatureDrift) -> dict:
+    return {
+        "name": d.name,
+        "psi": d.psi,
+        "distance": d.distance,
+        "missing_reference": d.missing_reference,
+        "missing_current": d.missing_current,
+        "rows": d.rows,
+        "level": d.level,
+        "labels": list(d.labels),
+        "reference_shares": [float(s) for s in d.reference_shares],
+        "current_shares": [float(s) for s in d.current_shares],
+    }
+
+
+def _over_time(
+    window: Window, labelled: np.ndarray, reference: Reference, params: Params, span: timedelta
+) -> list[dict]:
+    """Per day (per week beyond a month): predictions, label coverage, live and estimated
+    ROC AUC, so a slow decline shows before the window's totals move."""
+    if not window.predictions:
+        return []
+    freq = "D" if span <= timedelta(days=31) else "W"
+    periods = pd.Series(window.predicted_at).dt.to_period(freq)
+    rows = []
+    for period, index in periods.groupby(periods).groups.items():
+        at = np.asarray(index)
+        known = at[labelled[at]]
+        y = window.is_bad[known].astype(bool)
+        live_auc = _roc_auc(y, window.p_bad[known]) if len(known) >= MIN_LABELLED else None
+        estimate = estimated_performance(
+            window.p_bad[at],
+            reference.threshold,
+            reference.calibration,
+            window.amount[at],
+            params.business.margin,
+            params.business.loss_given_default,
+        )
+        rows.append(
+            {
+                "period": str(period.start_time.date()),
+                "predictions": len(at),
+                "live_roc_auc": live_auc,
+                "estimated_roc_auc": estimate["roc_auc"],
+                "label_coverage": len(known) / len(at),
+            }
+        )
+    return rows
+
+
+def _roc_auc(y: np.ndarray, p: np.ndarray) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else None

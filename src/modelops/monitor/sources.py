@@ -1,0 +1,101 @@
+"""Where a monitoring run's window and reference come from: times given on the command line,
+and the reference of exactly the model version that served the traffic."""
+
+from __future__ import annotations
+
+import json
+import re
+import tarfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from modelops.config import paths
+from modelops.errors import InputError
+from modelops.git import git_output
+from modelops.monitor.reference import Reference
+from modelops.retrieve import file_md5
+from modelops.serve.served import workspace_version
+
+UNITS = {"d": "days", "h": "hours", "m": "minutes", "w": "weeks"}
+
+
+def parse_time(text: str, option: str) -> datetime:
+    """An ISO 8601 date or time; without a zone it is UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r}: not an ISO 8601 date or time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_span(text: str) -> timedelta:
+    """`7d`, `24h`, `30m`, `2w`."""
+    found = re.fullmatch(r"(\d+)([dhmw])", text.strip())
+    if not found or int(found.group(1)) == 0:
+        raise InputError(f"--last {text!r}: give a number and a unit, e.g. 7d, 24h, 2w")
+    return timedelta(**{UNITS[found.group(2)]: int(found.group(1))})
+
+
+def window_bounds(
+    since: str | None, until: str | None, last: str | None, now: datetime
+) -> tuple[datetime, datetime]:
+    if last is not None and since is not None:
+        raise InputError("--last and --since: give one of them")
+    end = parse_time(until, "--until") if until else now
+    start = parse_time(since, "--since") if since else end - parse_span(last or "7d")
+    if start >= end:
+        raise InputError(f"--since {start.isoformat()} is not before --until {end.isoformat()}")
+    return start, end
+
+
+def reference_for(version: str, repo: Path, artifact: str, bundle: Path | None) -> Reference:
+    """The reference of the version that served: a bundle given, the release's bundle in
+    dist/, the release's commit (its tag), or the workspace for a workspace-served model."""
+    if bundle is not None:
+        return Reference(_bundle_json(bundle, "reference.json"), str(bundle))
+    if version.startswith("workspace-"):
+        model = repo / paths.MODEL
+        if not model.is_file() or workspace_version(file_md5(model)) != version:
+            raise InputError(
+                f"no reference for {version}: the workspace model is no longer that model "
+                "(check out the commit that trained it, or give --bundle)"
+            )
+        return Reference(_read(repo / paths.REFERENCE), str(paths.REFERENCE))
+    folder = repo / paths.DIST / f"{artifact}-{version}"
+    if (folder / "reference.json").is_file():
+        return Reference(_read(folder / "reference.json"), str(folder / "reference.json"))
+    tag = f"{artifact}@{version}"
+    text = git_output(repo, "show", f"{tag}:{paths.REFERENCE}")
+    if text is None:
+        raise InputError(
+            f"no reference for {version}: neither {folder}/reference.json nor "
+            f"{paths.REFERENCE} at the tag {tag} (give --bundle)"
+        )
+    return Reference(_loads(text, f"{tag}:{paths.REFERENCE}"), f"{tag}:{paths.REFERENCE}")
+
+
+def _read(path: Path) -> dict:
+    if not path.is_file():
+        raise InputError(f"{path} not found: run the pipeline (dvc repro) to write it")
+    return _loads(path.read_text(encoding="utf-8"), str(path))
+
+
+def _loads(text: str, source: str) -> dict:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"reference {source}: not valid JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"reference {source}: not a monitoring reference")
+    return data
+
+
+def _bundle_json(bundle: Path, name: str) -> dict:
+    if bundle.is_dir():
+        return _read(bundle / name)
+    try:
+        with tarfile.open(bundle, "r:gz") as tar:
+            member = next(m for m in tar.getmembers() if m.name.endswith(f"/{name}"))
+            return _loads(tar.extractfile(member).read().decode(), f"{bundle}:{name}")
+    except (tarfile.TarError, OSError, EOFError, StopIteration, UnicodeDecodeError) as err:
+        raise InputError(f"bundle {bundle}: no readable {name} ({err})") from None

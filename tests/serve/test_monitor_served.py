@@ -1,0 +1,149 @@
+"""Protects monitoring on a real store written by the real service: a released version serves
+the held-out applications (some refused), outcomes come back for half of them, and `modelops
+monitor` reads that store against the version's own reference: no drift is ok (exit 0) with the
+counts of predictions, outcomes and refusals right; applications with lower incomes and older
+applicants are an alert (exit 1) naming Income and Age; /dashboard shows the same window.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+from serve.live import MODELOPS
+from support.repos import run
+
+REQUESTS = 12  # of 50 applications each
+REFUSED = 3
+
+
+def applications(project, change=None) -> tuple[list[dict], list[str]]:
+    """The held-out applications as a client sends them, and their outcomes."""
+    from modelops.config.params import load_params
+
+    test = pd.read_parquet(project / "data/processed/test.parquet")
+    features = list(load_params(project / "params.yaml").data.features)
+    rows = test.sample(REQUESTS * 50, replace=True, random_state=0).reset_index(drop=True)
+    if change is not None:
+        rows = change(rows)
+    sent = [
+        {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in rows[features].to_dict("records")
+    ]
+    return sent, rows["Status"].tolist()
+
+
+def serve_traffic(server, sent: list[dict], outcomes: list[str]) -> None:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        ids = []
+        for start in range(0, len(sent), 50):
+            answer = client.post("/v1/predict", json={"applications": sent[start : start + 50]})
+            assert answer.status_code == 200, answer.text
+            ids += [p["prediction_id"] for p in answer.json()["predictions"]]
+        for _ in range(REFUSED):
+            refused = client.post("/v1/predict", json={**sent[0], "Age": 5})
+            assert refused.status_code == 422
+        now = datetime.now(UTC).isoformat()
+        for prediction_id, outcome in list(zip(ids, outcomes, strict=True))[::2]:
+            done = client.post(
+                "/v1/outcomes",
+                json={"prediction_id": prediction_id, "outcome": outcome, "observed_at": now},
+            )
+            assert done.status_code == 201, done.text
+
+
+@pytest.fixture(scope="module")
+def steady(launch, project, bundle_folder, tmp_path_factory):
+    store = f"sqlite:///{tmp_path_factory.mktemp('monitor-steady') / 'predictions.db'}"
+    server = launch(project, store, bundle=bundle_folder("v0.1.0"))
+    serve_traffic(server, *applications(project))
+    return server, store
+
+
+@pytest.fixture(scope="module")
+def drifted(launch, project, bundle_folder, tmp_path_factory):
+    def poorer_and_older(rows: pd.DataFrame) -> pd.DataFrame:
+        return rows.assign(Income=(rows.Income * 2 / 3).round(), Age=np.minimum(rows.Age + 10, 100))
+
+    store = f"sqlite:///{tmp_path_factory.mktemp('monitor-drift') / 'predictions.db'}"
+    server = launch(project, store, bundle=bundle_folder("v0.1.0"))
+    serve_traffic(server, *applications(project, poorer_and_older))
+    return server, store
+
+
+def monitor(project, store: str, reports):
+    return run(MODELOPS, "monitor", "--store", store, "--last", "1d", "--reports", str(reports),
+               cwd=project, check=False)  # fmt: skip
+
+
+def test_traffic_like_the_test_set_is_ok_with_every_count_right(steady, project, tmp_path):
+    _, store = steady
+    result = monitor(project, store, tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "monitoring.json").read_text())
+    window = report["window"]
+    assert (window["model_version"], window["predictions"]) == ("v0.1.0", REQUESTS * 50)
+    assert window["with_outcome"] == REQUESTS * 25
+    assert window["reference"].endswith("credit-risk-v0.1.0/reference.json")
+    assert report["input_quality"]["refused"] == REFUSED
+    assert report["input_quality"]["by_rule"] == {"Age.range": REFUSED}
+    assert not [f["name"] for f in report["drift"]["features"] if f["level"] == "alert"]
+    assert report["live"]["rows"] == REQUESTS * 25
+    for name in ("monitoring.md", "monitoring.html"):
+        assert "v0.1.0" in (tmp_path / name).read_text()
+
+
+def test_poorer_older_applicants_are_an_alert_naming_income_and_age(drifted, project, tmp_path):
+    _, store = drifted
+    result = monitor(project, store, tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().startswith("error: monitor v0.1.0: alert")
+    report = json.loads((tmp_path / "monitoring.json").read_text())
+    alerts = {f["name"] for f in report["drift"]["features"] if f["level"] == "alert"}
+    assert {"Income", "Age"} <= alerts
+    assert report["verdict"] == "alert"
+    assert (
+        (tmp_path / "monitoring.md")
+        .read_text()
+        .startswith("<!-- modelops monitoring -->\n## 🚨 Monitoring: alert")
+    )
+
+
+def test_the_dashboard_shows_the_served_versions_window(drifted):
+    server, _ = drifted
+    page = httpx.get(f"{server.url}/dashboard", timeout=60)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "v0.1.0" in page.text and "alert" in page.text
+
+
+def test_a_window_without_traffic_is_exit_2_naming_it(steady, project, tmp_path):
+    _, store = steady
+    result = run(MODELOPS, "monitor", "--store", store, "--since", "2020-01-01", "--until",
+                 "2020-01-02", "--reports", str(tmp_path), cwd=project, check=False)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: no predictions in the store")
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_served_dashboard_in_a_real_browser(drifted, browser):
+    """GET /dashboard opened in Debian's Chromium: no error, nothing fetched from elsewhere,
+    the verdict on screen with Income and Age among its reasons, every chart drawn."""
+    from support.browser import visiting
+
+    server, _ = drifted
+    with visiting(browser, f"{server.url}/dashboard") as (page, visit):
+        assert (visit.console_errors, visit.page_errors, visit.dialogs) == ([], [], [])
+        assert visit.requests and visit.elsewhere() == []
+        assert page.locator("#verdict h1").inner_text() == "ALERT"
+        reasons = page.locator("#verdict").inner_text()
+        assert "Income" in reasons and "Age" in reasons
+        boxes = page.evaluate(
+            "() => [...document.querySelectorAll('svg.chart')]"
+            ".map(svg => svg.getBoundingClientRect().height)"
+        )
+        assert len(boxes) >= 13 and all(height > 0 for height in boxes)
