@@ -36,46 +36,36 @@ def fill_store(url: str, rows: int) -> tuple[datetime, datetime]:
     model = load_model(ROOT / "models/model.skops")
     version = workspace_version(file_md5(ROOT / "models/model.skops"))
     test = pd.read_parquet(ROOT / "data/processed/test.parquet")
-    sample = test.sample(rows, replace=True, random_state=0).reset_index(drop=True)
-    p_bad = p_bad_of(model, sample[features])
-    applications = sample[features].astype(object).where(sample[features].notna(), None)
-    records = applications.to_dict("records")
     until = datetime.now(UTC)
     since = until - timedelta(days=7)
-    times = since + (until - since) * np.sort(np.random.default_rng(0).random(rows))
+    rng = np.random.default_rng(0)
+    times = since + (until - since) * np.sort(rng.random(rows))
     store = PredictionStore(url)
     store.create_schema()
-    batch = 10_000
+    batch = 20_000  # written a batch at a time: the writer's memory stays small
     for start in range(0, rows, batch):
         end = min(start + batch, rows)
+        sample = test.sample(end - start, replace=True, random_state=start).reset_index(drop=True)
+        p_bad = p_bad_of(model, sample[features])
+        records = sample[features].astype(object).where(sample[features].notna(), None)
+        records = records.to_dict("records")
         store.record(
             [
-                Decision(
-                    f"{i:036d}",
-                    times[i],
-                    version,
-                    records[i],
-                    float(p_bad[i]),
-                    "reject" if p_bad[i] >= model.threshold else "approve",
-                    model.threshold,
-                )
-                for i in range(start, end)
+                Decision(f"{start + i:036d}", times[start + i], version, records[i],
+                         float(p_bad[i]), "reject" if p_bad[i] >= model.threshold else "approve",
+                         model.threshold)
+                for i in range(end - start)
             ]
-        )
-    observed = until
-    with store.engine.begin() as connection:
-        connection.execute(
-            Outcome.__table__.insert(),
-            [
-                {
-                    "prediction_id": f"{i:036d}",
-                    "outcome": sample.Status[i],
-                    "observed_at": observed,
-                    "received_at": observed,
-                }
-                for i in range(0, rows, 3)
-            ],
-        )
+        )  # fmt: skip
+        with store.engine.begin() as connection:  # a third of them with their outcome
+            connection.execute(
+                Outcome.__table__.insert(),
+                [
+                    {"prediction_id": f"{start + i:036d}", "outcome": sample.Status[i],
+                     "observed_at": until, "received_at": until}
+                    for i in range(0, end - start, 3)
+                ],
+            )  # fmt: skip
     store.dispose()
     return since, until + timedelta(seconds=1)
 
