@@ -109,6 +109,7 @@ EXAMPLE_REPORT = {
     },
     "live": {
         "rows": 3200,
+        "confidence": 0.9,
         "label_coverage": 0.32,
         "label_delay_days": {"median": 41.0, "p90": 80.0},
         "metrics": {

@@ -158,6 +158,7 @@ def test_no_estimate(example_report):
     html = render_page(example_report)
     assert 'id="no-estimate"' in html
     assert "[0.760, 0.820]" in html  # live ROC AUC with its interval
+    assert "<th>90% interval</th>" in html  # the confidence the monitor used (monitor.confidence)
 
 
 def test_neither_live_nor_estimated(example_report):

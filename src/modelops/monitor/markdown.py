@@ -83,7 +83,7 @@ def _performance(report: dict) -> list[str]:
             f"Live, on {live['rows']} predictions with an outcome (label coverage "
             f"{_num(live['label_coverage'])}, median delay {_num(live['label_delay_days']['median'], 0)} days):",  # noqa: E501
             "",
-            "| metric | live | 90% interval | reference |",
+            f"| metric | live | {live['confidence']:.0%} interval | reference |",
             "|---|---|---|---|",
         ]
         for name, m in live["metrics"].items():

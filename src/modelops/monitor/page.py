@@ -340,10 +340,12 @@ def _performance_section(live: dict | None, estimated: dict | None, drift: dict)
     if estimated:
         names += [n for n in ESTIMATED_METRICS if n not in names and n in estimated]
     if names:
+        confidence = (live or {}).get("confidence")
+        interval = "interval" if confidence is None else f"{confidence:.0%} interval"
         lines += [
             '<table id="performance-table">',
             "<thead><tr><th>metric</th><th class=num>reference</th><th class=num>live</th>"
-            "<th>95% interval</th><th class=num>estimated</th></tr></thead><tbody>",
+            f"<th>{interval}</th><th class=num>estimated</th></tr></thead><tbody>",
         ]
         # The approval rate needs no outcome: its reference comes with the drift checks.
         approval = {"reference": (drift.get("approval_rate") or {}).get("reference")}

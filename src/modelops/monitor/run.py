@@ -74,6 +74,7 @@ def monitor_window(
     if live is not None:
         live = {
             **live,
+            "confidence": params.monitor.confidence,  # of the bootstrap intervals
             "label_coverage": float(labelled.mean()),
             "label_delay_days": {
                 "median": float(np.median(delays)),
