@@ -185,7 +185,8 @@ class PredictionStore:
                     Outcome(
                         prediction_id=prediction_id,
                         outcome=outcome,
-                        observed_at=observed_at,
+                        # In UTC: SQLite keeps a time's wall clock and drops its zone.
+                        observed_at=_utc(observed_at).astimezone(UTC),
                         received_at=datetime.now(UTC),
                     )
                 )
@@ -236,6 +237,36 @@ class PredictionStore:
         )
         if version is not None:
             query = query.where(Prediction.model_version == version)
+        try:
+            with self.engine.connect() as connection:
+                result = connection.execution_options(
+                    stream_results=True, yield_per=chunk_rows
+                ).execute(query)
+                for chunk in result.partitions(chunk_rows):
+                    yield [tuple(row) for row in chunk]
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
+    def labelled(self, observed_until: datetime, chunk_rows: int) -> Iterator[list[tuple]]:
+        """The predictions whose outcome was observed at or before observed_until, ordered by
+        (predicted_at, prediction_id), in chunks of chunk_rows: (prediction_id, predicted_at,
+        model_version, features JSON, p_default, decision, outcome, observed_at). Streamed,
+        like window."""
+        query = (
+            select(
+                Prediction.prediction_id,
+                Prediction.predicted_at,
+                Prediction.model_version,
+                Prediction.features,
+                Prediction.p_default,
+                Prediction.decision,
+                Outcome.outcome,
+                Outcome.observed_at,
+            )
+            .join(Outcome, Outcome.prediction_id == Prediction.prediction_id)
+            .where(Outcome.observed_at <= observed_until)
+            .order_by(Prediction.predicted_at, Prediction.prediction_id)
+        )
         try:
             with self.engine.connect() as connection:
                 result = connection.execution_options(

@@ -7,10 +7,13 @@ import pytest
 
 COMMANDS = {
     "": ["ingest", "validate", "split", "train", "evaluate", "summary", "gate", "report",
-         "serve", "serve-check", "monitor", "contract", "registry", "release"],
+         "serve", "serve-check", "monitor", "contract", "feedback", "registry", "release",
+         "retrain"],
     "contract": ["draft"],
+    "feedback": ["export"],
     "registry": ["show", "register", "promote", "rollback", "verify"],
     "release": ["bundle"],
+    "retrain": ["decide"],
 }  # fmt: skip
 LEAVES = [f"{group} {c}".strip() for group, names in COMMANDS.items() for c in names
           if c not in COMMANDS]  # fmt: skip

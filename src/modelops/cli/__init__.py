@@ -12,7 +12,15 @@ import sys
 import typer
 
 from modelops.cli import app as app_module
-from modelops.cli import contract, pipeline, registry, review, serve  # noqa: F401  (commands)
+from modelops.cli import (  # noqa: F401  (commands)
+    contract,
+    feedback,
+    pipeline,
+    registry,
+    retrain,
+    review,
+    serve,
+)
 from modelops.cli.app import app
 from modelops.errors import ModelopsError, ParamsError, redact
 

@@ -273,6 +273,40 @@ class MonitorParams(Strict):
         return self
 
 
+class RetrainParams(Strict):
+    """When to retrain the model on newer labelled data (the data science manager's retrain
+    policy; `modelops retrain decide` applies it to monitoring.json). Any one rule that fires
+    means retrain. A limit set to null switches its rule off, and the decision says so."""
+
+    # Live ROC AUC (outcomes known): the low end of its bootstrap interval (monitor.confidence)
+    # below this floor. The reference test set scores 0.86 and the gate's floor for a new model
+    # is 0.80; a low end under 0.75 means the served model may well rank worse than that.
+    live_auc_floor: float | None = Field(0.75, gt=0.5, lt=1)
+    # Estimated ROC AUC (from scores alone, no outcomes needed) below the reference test set's
+    # by more than this: the monitor's live alert drop (monitor.live_auc_drop_alert).
+    estimated_auc_drop: float | None = Field(0.05, gt=0, le=0.5)
+    # Share of input features at drift level alert at least this (0.25: 4 of the 13 features),
+    # and only with min_labelled_rows new outcomes: retraining on drifted inputs without
+    # outcomes for them teaches the model nothing.
+    drift_alert_share: float | None = Field(0.25, gt=0, le=1)
+    # Outcomes needed before live performance or drift can call for a retrain: the monitor's
+    # own min_rows (500); below 30 the monitor does not even measure live performance.
+    min_labelled_rows: int = Field(500, ge=30)
+    # The model's age at the window's end, in days: its training commit's time to the window's
+    # end. 180: credit behaviour moves with the economy, and defaults take months to be known,
+    # so twice a year is as often as a retrain has new outcomes to learn from.
+    max_model_age_days: int | None = Field(180, ge=1, le=3650)
+
+
+class FeedbackParams(Strict):
+    """Which production outcomes `modelops feedback export` writes as training rows."""
+
+    # Days after its observed_at before an outcome counts as final and is exported: a loan
+    # reported repaid so far may still default, and a row once exported trains models. 90: a
+    # quarter of repayments (loans here run 6 to 72 months); 0 exports every outcome at once.
+    min_outcome_age_days: int = Field(90, ge=0, le=3650)
+
+
 class Params(Strict):
     data: DataParams
     ingest: IngestParams
@@ -283,6 +317,8 @@ class Params(Strict):
     gate: GateParams
     serve: ServeParams = ServeParams()
     monitor: MonitorParams = MonitorParams()
+    retrain: RetrainParams = RetrainParams()
+    feedback: FeedbackParams = FeedbackParams()
 
 
 def load_params(path: str | Path) -> Params:

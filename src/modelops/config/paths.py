@@ -39,3 +39,4 @@ REPORT = REPORTS / "report.md"
 
 DIST = Path("dist")
 STORE = Path("var/predictions.db")  # the embedded prediction store (outside git)
+FEEDBACK = Path("data/feedback")  # written by `modelops feedback export`, a file a month

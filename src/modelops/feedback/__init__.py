@@ -1,0 +1,1 @@
+"""The data feedback loop: labelled production rows exported from the prediction store."""

@@ -1,0 +1,1 @@
+"""Deciding when to retrain the model, from the monitor's report and the retrain policy."""
