@@ -185,7 +185,8 @@ class PredictionStore:
                     Outcome(
                         prediction_id=prediction_id,
                         outcome=outcome,
-                        observed_at=observed_at,
+                        # In UTC: SQLite keeps a time's wall clock and drops its zone.
+                        observed_at=_utc(observed_at).astimezone(UTC),
                         received_at=datetime.now(UTC),
                     )
                 )
