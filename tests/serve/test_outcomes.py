@@ -65,6 +65,15 @@ def test_look_up_shows_application_answer_and_outcome(client, application):
     assert known["observed_at"] == OBSERVED
 
 
+def test_an_outcome_time_in_another_zone_is_kept_as_that_instant(client, application):
+    """01:00 at UTC+2 is 23:00 UTC the day before (SQLite keeps no zone: stored in UTC)."""
+    prediction_id = decided(client, application)["prediction_id"]
+    body = {**outcome(prediction_id, "good"), "observed_at": "2027-05-01T01:00:00+02:00"}
+    assert client.post("/v1/outcomes", json=body).status_code == 201
+    known = client.get(f"/v1/predictions/{prediction_id}").json()["outcome"]
+    assert known["observed_at"] == "2027-04-30T23:00:00+00:00"
+
+
 def race(url: str, prediction_id: str, senders: int) -> dict[int, int]:
     """Senders post at once (odd ones "good", even ones "bad"): the status each got."""
     start, statuses = threading.Barrier(senders), {}

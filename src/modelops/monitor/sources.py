@@ -25,7 +25,8 @@ def parse_time(text: str, option: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InputError(f"{option} {text!r}: not an ISO 8601 date or time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # In UTC: the store compares times as SQLite keeps them, without their zone.
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def parse_span(text: str) -> timedelta:
