@@ -5,6 +5,7 @@ as it is, so that tests pass whatever a fork puts in params.yaml and the contrac
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -108,3 +109,17 @@ def pytest_collection_modifyitems(items) -> None:
         folder = Path(item.path).relative_to(PROJECT_ROOT / "tests").parts[0]
         if folder in SLOW_FOLDERS or "built_sample" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def error_line():
+    """error_line(result): the one `error: ...` line a refused command printed, checked."""
+
+    def check(result) -> str:
+        assert "Traceback" not in result.stdout + result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert re.match(r"^error: \S", lines[0]), lines[0]
+        return lines[0]
+
+    return check

@@ -4,7 +4,6 @@ sample project, and the real command lines."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -74,20 +73,6 @@ def modelops():
 def gto():
     """gto(cwd, *args): the real GTO command line of this venv; fails the test on error."""
     return lambda cwd, *args: run(str(BIN / "gto"), *args, cwd=cwd)
-
-
-@pytest.fixture(scope="session")
-def error_line():
-    """error_line(result): the one `error: ...` line a refused command printed, checked."""
-
-    def check(result) -> str:
-        assert "Traceback" not in result.stdout + result.stderr
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert re.match(r"^error: \S", lines[0]), lines[0]
-        return lines[0]
-
-    return check
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ sample project."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -56,17 +55,3 @@ def registry_tags():
         return set(listed)
 
     return tags
-
-
-@pytest.fixture(scope="session")
-def error_line():
-    """error_line(result): the one `error: ...` line a refused command printed, checked."""
-
-    def check(result) -> str:
-        assert "Traceback" not in result.stdout + result.stderr
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert re.match(r"^error: \S", lines[0]), lines[0]
-        return lines[0]
-
-    return check

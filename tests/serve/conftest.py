@@ -6,7 +6,6 @@ temporary folder.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import httpx
@@ -89,20 +88,6 @@ def workspace_server(launch, project, tmp_path_factory) -> LiveServer:
 def client(workspace_server):
     with httpx.Client(base_url=workspace_server.url, timeout=60) as session:
         yield session
-
-
-@pytest.fixture(scope="session")
-def error_line():
-    """error_line(result): the one `error: ...` line a refused command printed, checked."""
-
-    def check(result) -> str:
-        assert "Traceback" not in result.stdout + result.stderr
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert re.match(r"^error: \S", lines[0]), lines[0]
-        return lines[0]
-
-    return check
 
 
 @pytest.fixture(scope="module")
