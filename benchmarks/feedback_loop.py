@@ -34,8 +34,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -144,11 +146,12 @@ class Clone:
             self.run("dvc", "repro")
             self.commit("pipeline outputs")
 
-    def release(self, version: str) -> Path:
-        """The release bundle of the version checked out (gate and report first: the bundle
-        ships the report)."""
-        self.modelops("gate", "--baseline", "HEAD", check=False)
-        self.modelops("report")
+    def release(self, version: str, reviewed: bool = False) -> Path:
+        """The release bundle of the version checked out; the bundle ships the gate's report,
+        made here unless the retrain's review already made it (reviewed)."""
+        if not reviewed:
+            self.modelops("gate", "--baseline", "HEAD", check=False)
+            self.modelops("report")
         self.modelops("release", "bundle", "--version", version)
         return self.repo / "dist" / f"{ARTIFACT}-{version}"
 
@@ -257,39 +260,25 @@ def monitor_commands(arm: Arm, since: datetime, until: datetime) -> list[str]:
             "--until", iso(until), "--reports", str(arm.reports)]  # fmt: skip
 
 
-def monitor_and_decide(arms: list[Arm], since: datetime, until: datetime) -> dict[str, dict]:
-    """modelops monitor for every arm at once (separate processes), then the retrain policy:
-    {arm: {"retrain": bool, "reasons": [...], "monitoring": report}}."""
-    running = {
-        arm.name: subprocess.Popen(
-            monitor_commands(arm, since, until),
-            cwd=arm.clone.repo,
-            env=arm.clone.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for arm in arms
+def monitor_and_decide(arm: Arm, since: datetime, until: datetime) -> dict:
+    """modelops monitor on the window, then the retrain policy on its report:
+    {"retrain": bool, "reasons": [...], "monitoring": report}."""
+    monitored = arm.clone.run(*monitor_commands(arm, since, until), check=False)
+    if monitored.returncode not in (0, 1):  # 1 is an alert: a verdict, not a failure
+        raise SystemExit(f"arm {arm.name}: modelops monitor failed:\n{monitored.stderr}")
+    manifest = json.loads((arm.bundle / "manifest.json").read_text())
+    decided = arm.clone.modelops(
+        "retrain", "decide", "--monitoring", str(arm.reports / "monitoring.json"),
+        "--reference", str(arm.bundle / "reference.json"),
+        "--trained-at", manifest["committed_at"], check=False,
+    )  # fmt: skip
+    if decided.returncode not in (0, 1):
+        raise SystemExit(f"arm {arm.name}: retrain decide failed:\n{decided.stderr}")
+    return {
+        "retrain": decided.returncode == 1,
+        "reasons": [line for line in decided.stdout.splitlines() if line.strip()],
+        "monitoring": json.loads((arm.reports / "monitoring.json").read_text()),
     }
-    results = {}
-    for arm in arms:
-        out, err = running[arm.name].communicate()
-        if running[arm.name].returncode not in (0, 1):  # 1 is an alert: a verdict, not a failure
-            raise SystemExit(f"arm {arm.name}: modelops monitor failed:\n{out}\n{err}")
-        manifest = json.loads((arm.bundle / "manifest.json").read_text())
-        decided = arm.clone.modelops(
-            "retrain", "decide", "--monitoring", str(arm.reports / "monitoring.json"),
-            "--reference", str(arm.bundle / "reference.json"),
-            "--trained-at", manifest["committed_at"], check=False,
-        )  # fmt: skip
-        if decided.returncode not in (0, 1):
-            raise SystemExit(f"arm {arm.name}: retrain decide failed:\n{decided.stderr}")
-        results[arm.name] = {
-            "retrain": decided.returncode == 1,
-            "reasons": [line for line in decided.stdout.splitlines() if line.strip()],
-            "monitoring": json.loads((arm.reports / "monitoring.json").read_text()),
-        }
-    return results
 
 
 def add_feedback_source(clone: Clone) -> str:
@@ -346,7 +335,7 @@ def retrain(arm: Arm, period: int) -> str:
     if promoted.returncode != 0:
         why = f"{version} registered, promote refused: {_last_line(promoted)}"
         return _restore(clone, prod, why)
-    bundle = clone.release(version)
+    bundle = clone.release(version, reviewed=True)
     arm.deploy(bundle)
     served = arm.reload()
     arm.promoted += 1
@@ -438,6 +427,51 @@ def main() -> None:
     print_results(args, downturn, clone, arms, rows, folder)
 
 
+def serve_period(
+    arms: list[Arm],
+    period: int,
+    requests: list[dict],
+    truth: np.ndarray,
+    amounts: np.ndarray,
+    business: dict,
+    delay: int,
+) -> dict[str, dict]:
+    """Every arm's service answers the period's applications; then the outcomes due arrive
+    (the loans of `delay` periods ago): {arm: the period's figures}."""
+    margin, loss = business["margin"], business["loss_given_default"]
+
+    def serve(arm: Arm) -> dict:
+        answers = pd.DataFrame(arm.predict(requests))
+        lent = (answers["decision"] == "approve").to_numpy()
+        explored = answers.get("explored", pd.Series(False, index=answers.index))
+        explored = explored.fillna(False).astype(bool).to_numpy()
+        arm.decisions.append(
+            pd.DataFrame({"period": period, "prediction_id": answers["prediction_id"],
+                          "lent": lent, "truth_bad": truth})
+        )  # fmt: skip
+        return {
+            "auc": auc(truth, answers["p_default"].to_numpy()),
+            "value": value_per_application(truth, lent, amounts, margin, loss),
+            "approval": float(lent.mean()),
+            "explored": int(explored.sum()),
+            # Outcomes come back for loans only (explored ones are loans too).
+            "coverage": float(lent.mean()),
+            "version": arm.version,
+        }
+
+    figures = dict(zip([arm.name for arm in arms], both(serve, arms), strict=True))
+    observed_at = utc_now()
+
+    def post(arm: Arm) -> None:
+        everything = pd.concat(arm.decisions, ignore_index=True)
+        due = everything[outcomes_due(everything["period"], everything["lent"], period, delay)]
+        arm.post_outcomes(due, observed_at)
+        figures[arm.name]["outcomes_posted"] = len(due)
+
+    both(post, arms)
+    return figures
+
+
 def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[dict]:
     progress(f"cloning {ROOT} at HEAD into {clone.repo}")
     clone.set_up(args.exploration)
@@ -458,51 +492,21 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
         arm.folder.mkdir(parents=True)
         arm.deploy(bundle)
         arm.start()
+    names = [arm.name for arm in arms]
     starts: list[datetime] = []
     rows: list[dict] = []
     for period in range(1, args.periods + 1):
         applications = period_applications(held_out, args.rows, args.seed, period)
         seen, truth, power = period_truth(applications, downturn, args.seed, period)
         requests = as_requests(seen, features, id_column)
+        amounts = seen[business["amount_column"]].to_numpy(dtype=float)
         starts.append(utc_now())
         row = {"period": period, "downturn": power}
-        for arm in arms:
-            answers = pd.DataFrame(arm.predict(requests))
-            lent = (answers["decision"] == "approve").to_numpy()
-            explored = answers.get("explored", pd.Series(False, index=answers.index))
-            arm.decisions.append(
-                pd.DataFrame({
-                    "period": period, "prediction_id": answers["prediction_id"],
-                    "p_default": answers["p_default"], "lent": lent,
-                    "explored": explored.astype(bool).to_numpy(), "truth_bad": truth,
-                    "amount": seen[business["amount_column"]].to_numpy(dtype=float),
-                })
-            )  # fmt: skip
-            p = answers["p_default"].to_numpy()
-            row[arm.name] = {
-                "auc": auc(truth, p),
-                "value": value_per_application(
-                    truth,
-                    lent,
-                    seen[business["amount_column"]].to_numpy(dtype=float),
-                    business["margin"],
-                    business["loss_given_default"],
-                ),
-                "approval": float(lent.mean()),
-                "explored": int(explored.astype(bool).sum()),
-                "coverage": float(lent.mean()),  # outcomes will come back for loans only
-                "version": arm.version,
-            }
-        observed_at = utc_now()
-        for arm in arms:
-            everything = pd.concat(arm.decisions, ignore_index=True)
-            due = everything[outcomes_due(everything["period"], everything["lent"], period,
-                                          args.delay)]  # fmt: skip
-            arm.post_outcomes(due, observed_at)
-            row[arm.name]["outcomes_posted"] = len(due)
+        row |= serve_period(arms, period, requests, truth, amounts, business, args.delay)
         until = utc_now()
         since = starts[max(0, period - 1 - args.delay)]
-        decided = monitor_and_decide(arms, since, until)
+        decided = dict(zip(names, both(partial(monitor_and_decide, since=since, until=until),
+                                       arms), strict=True))  # fmt: skip
         for arm in arms:
             verdict = decided[arm.name]
             row[arm.name]["labelled_auc"], row[arm.name]["labelled"] = labelled_auc(
@@ -530,6 +534,12 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
         row[b.name]["promoted"], row[b.name]["tried"] = b.promoted, b.tried
         rows.append(row)
     return rows
+
+
+def both(task, arms: list[Arm]) -> list:
+    """task(arm) for every arm at once (each arm has its own service, store and reports)."""
+    with ThreadPoolExecutor(len(arms)) as pool:
+        return list(pool.map(task, arms))
 
 
 def _f(value: float | None, digits: int = 3) -> str:
