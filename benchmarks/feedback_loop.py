@@ -319,14 +319,18 @@ def retrain(arm: Arm, period: int) -> str:
     if repro.returncode != 0:
         return _abandon(clone, branch, f"dvc repro failed: {_last_line(repro)}")
     clone.commit(f"Retrain at period {period}: feedback to {iso(utc_now())}")
+    progress("  (b) committed on the retrain branch; modelops gate against main and prod")
     gate = clone.modelops("gate", "--baseline", "main", check=False)
-    failed = [line for line in gate.stdout.splitlines() if line.startswith("FAIL")]
+    failed = [
+        " ".join(line.split()) for line in gate.stdout.splitlines() if line.startswith("FAIL")
+    ]
     if gate.returncode != 0:
         return _abandon(clone, branch, "gate failed: " + ("; ".join(failed) or _last_line(gate)))
     clone.modelops("report")
     prod = clone.run("git", "rev-parse", "main").stdout.strip()
     clone.run("git", "switch", "-q", "main")
     clone.run("git", "merge", "-q", "--ff-only", branch)
+    progress("  (b) gate passed: merged; modelops registry register, promote --stage prod")
     registered = clone.modelops("registry", "register", check=False)
     if registered.returncode != 0:
         return _restore(clone, prod, f"register refused: {_last_line(registered)}")
@@ -557,16 +561,16 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
     print()
     print("| period | downturn | live ROC AUC, all (oracle) a / b | ROC AUC, labelled (monitor) "
           "a / b | value per application a / b | approval a / b | label coverage a / b | "
-          "model (b) | retrains (b) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
+          "policy a / b | model serving (b) | retrains so far (b) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         a, b = row["a"], row["b"]
         print(
             f"| {row['period']} | {row['downturn']:.1f} | {_f(a['auc'])} / {_f(b['auc'])} | "
             f"{_f(a['labelled_auc'])} / {_f(b['labelled_auc'])} | {a['value']:.1f} / "
             f"{b['value']:.1f} | {a['approval']:.0%} / {b['approval']:.0%} | "
-            f"{a['coverage']:.0%} / {b['coverage']:.0%} | {b['version']} | "
-            f"{b['promoted']} ({b['tried']} tried) |"
+            f"{a['coverage']:.0%} / {b['coverage']:.0%} | {a['decision']} / {b['decision']} | "
+            f"{b['version']} | {b['promoted']} ({b['tried']} tried) |"
         )
     for name in ("a", "b"):
         values = [row[name]["value"] for row in rows]
