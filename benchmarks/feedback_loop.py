@@ -447,8 +447,8 @@ def serve_period(
     def serve(arm: Arm) -> dict:
         answers = pd.DataFrame(arm.predict(requests))
         lent = (answers["decision"] == "approve").to_numpy()
-        explored = answers.get("explored", pd.Series(False, index=answers.index))
-        explored = explored.fillna(False).astype(bool).to_numpy()
+        # The answer does not flag exploration: an approval at or over the threshold is one.
+        explored = lent & (answers["p_default"] >= answers["threshold"]).to_numpy()
         arm.decisions.append(
             pd.DataFrame({"period": period, "prediction_id": answers["prediction_id"],
                           "lent": lent, "truth_bad": truth})
