@@ -56,7 +56,7 @@ def read_window(
     parts: dict[str, list[np.ndarray]] = {k: [] for k in Window.__annotations__ if k not in
                                           ("features", "score")}  # fmt: skip
     for chunk in store.window(since, until, version, chunk_rows):
-        at, _, received, p_bad, decision, _, outcome, observed = zip(*chunk, strict=True)
+        at, _, received, p_bad, decision, _, _, _, outcome, observed = zip(*chunk, strict=True)
         applications = _normalised(
             pd.DataFrame.from_records([json.loads(text) for text in received], columns=columns),
             contract,
