@@ -265,7 +265,8 @@ def _series(values) -> str:
 def mermaid_bar(title: str, labels, values, y_label: str, line=None) -> list[str]:
     """A Mermaid xychart: bars for this change, an optional line for the baseline."""
     values = [0.0 if v is None else v for v in values]
-    top = max([*values, *(line or [])], default=1.0)
+    # A line may have gaps (the monitor's live ROC AUC where outcomes are too few): drawn as 0.
+    top = max([*values, *(v for v in line or [] if v is not None)], default=1.0)
     chart = [
         "```mermaid",
         "xychart-beta",
