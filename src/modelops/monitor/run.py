@@ -10,6 +10,7 @@ import pandas as pd
 
 from modelops.config.contract import Contract
 from modelops.config.params import Params
+from modelops.monitor.coverage import SELECTION_BIAS, coverage_by_decision
 from modelops.monitor.drift import FeatureDrift, feature_drift, score_drift
 from modelops.monitor.estimate import estimated_performance
 from modelops.monitor.live import live_performance
@@ -109,6 +110,10 @@ def monitor_window(
             "refused": refused["requests"],
             "refused_share": refused_share,
             "by_rule": refused["by_rule"],
+        },
+        "label_coverage": {
+            "by_decision": coverage_by_decision(window.rejected, window.explored, labelled),
+            "note": SELECTION_BIAS,
         },
         "live": live,
         "estimated": estimated,
