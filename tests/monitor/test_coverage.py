@@ -1,7 +1,8 @@
 """Protects label coverage by decision: a window of a real store with approvals by the model,
 approvals by exploration and rejections, some with outcomes, is counted per decision in
 monitoring.json, and the Markdown and the page show the table with the selection-bias note
-(and reports written before exploration, without it, still render)."""
+(and reports written before exploration, without it, still render); the approval rate judged
+for drift is the model's, exploration aside."""
 
 from __future__ import annotations
 
@@ -66,6 +67,12 @@ def test_coverage_is_counted_per_decision(report):
     ]  # fmt: skip
     assert report["label_coverage"]["note"] == SELECTION_BIAS
     assert report["window"]["with_outcome"] == 50
+
+
+def test_the_approval_rate_judged_is_the_models(report):
+    """Approvals by exploration are the model's rejections: compared with the reference's
+    approval rate, they would read as prediction drift."""
+    assert report["drift"]["approval_rate"]["current"] == 60 / 140
 
 
 def test_a_kind_without_predictions_has_no_share():

@@ -39,7 +39,10 @@ def monitor_window(
         for name, counts in window.features.items()
     ]
     score = score_drift(reference.score, window.score, settings)
-    approval = float((~window.rejected).mean()) if window.predictions else float("nan")
+    # The model's approval rate, as the reference's: approvals by exploration are rejections
+    # by the model (otherwise turning exploration on would read as prediction drift).
+    approved = ~window.rejected & ~window.explored
+    approval = float(approved.mean()) if window.predictions else float("nan")
     refused = store.refusals(since, until, version)
     asked = refused["requests"] + window.predictions
     refused_share = refused["requests"] / asked if asked else None
