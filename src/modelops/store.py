@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -28,14 +29,18 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from modelops.errors import InputError, redact, shown_text
 
-SCHEMA_VERSION = 2  # 2: refusals (added to a version-1 store by create_schema)
+# 2: refusals; 3: predictions.propensity and .explored (exploration). create_schema brings an
+# older store up to date: new tables are created, new columns added with their defaults.
+SCHEMA_VERSION = 3
 
 
 class StoreUnavailable(Exception):
@@ -56,6 +61,19 @@ class Prediction(Base):
     p_default: Mapped[float] = mapped_column(Float)
     decision: Mapped[str] = mapped_column(String(8))
     threshold: Mapped[float] = mapped_column(Float)
+    # The probability with which this decision was taken: 1 unless exploration could have
+    # changed it (serve/exploration.py). explored: approved at random although the model
+    # would reject. Server defaults, so that rows from before schema 3 read as they were.
+    propensity: Mapped[float] = mapped_column(Float, server_default=text("1.0"))
+    explored: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
+# Columns added after a table's first version: (table, column) -> SQL type and default, as
+# ALTER TABLE ADD COLUMN takes them (the same on SQLite and PostgreSQL).
+ADDED_COLUMNS = {
+    ("predictions", "propensity"): "FLOAT NOT NULL DEFAULT 1.0",
+    ("predictions", "explored"): "BOOLEAN NOT NULL DEFAULT false",
+}
 
 
 class Outcome(Base):
@@ -99,6 +117,8 @@ class Decision:
     p_default: float
     decision: str
     threshold: float
+    propensity: float = 1.0
+    explored: bool = False
 
 
 class OutcomeConflict(Exception):
@@ -134,9 +154,11 @@ class PredictionStore:
         return self.engine.url.render_as_string(hide_password=True)
 
     def create_schema(self) -> None:
-        """Create the tables (idempotent) and record the schema version."""
+        """Create the tables (idempotent), add the columns an older store lacks, and record
+        the schema version."""
         try:
             Base.metadata.create_all(self.engine)
+            self._add_missing_columns()
             with Session(self.engine) as session, session.begin():
                 info = session.get(StoreInfo, "schema_version")
                 if info is None:
@@ -146,10 +168,23 @@ class PredictionStore:
                         f"the store at {self.shown_url} has schema {info.value}; this "
                         f"modelops knows up to {SCHEMA_VERSION}: upgrade modelops"
                     )
-                elif info.value < SCHEMA_VERSION:  # every change so far only adds tables
+                elif info.value < SCHEMA_VERSION:  # every change so far only adds
                     info.value = SCHEMA_VERSION
         except SQLAlchemyError as err:
             raise StoreUnavailable(_reason(err)) from None
+
+    def _add_missing_columns(self) -> None:
+        """ALTER TABLE ADD COLUMN for every added column a table lacks, in one transaction
+        (PostgreSQL's DDL is transactional; on SQLite each ALTER is atomic on its own)."""
+        with self.engine.begin() as connection:
+            present = {
+                table: {c["name"] for c in inspect(connection).get_columns(table)}
+                for table in {table for table, _ in ADDED_COLUMNS}
+            }
+            for (table, column), definition in ADDED_COLUMNS.items():
+                if column not in present[table]:
+                    added = f"ALTER TABLE {table} ADD COLUMN {column} {definition}"
+                    connection.execute(text(added))
 
     def record(self, decisions: list[Decision]) -> None:
         """Commit every decision of a batch in one transaction, or raise StoreUnavailable."""
@@ -162,6 +197,8 @@ class PredictionStore:
                 "p_default": d.p_default,
                 "decision": d.decision,
                 "threshold": d.threshold,
+                "propensity": d.propensity,
+                "explored": d.explored,
             }
             for d in decisions
         ]
@@ -218,8 +255,8 @@ class PredictionStore:
     ) -> Iterator[list[tuple]]:
         """The predictions made in [since, until) (by one model version, or all), each with
         its outcome if known, in chunks of chunk_rows: (predicted_at, model_version,
-        features JSON, p_default, decision, threshold, outcome, observed_at). Streamed, so
-        memory does not grow with the window."""
+        features JSON, p_default, decision, threshold, propensity, explored, outcome,
+        observed_at). Streamed, so memory does not grow with the window."""
         query = (
             select(
                 Prediction.predicted_at,
@@ -228,6 +265,8 @@ class PredictionStore:
                 Prediction.p_default,
                 Prediction.decision,
                 Prediction.threshold,
+                Prediction.propensity,
+                Prediction.explored,
                 Outcome.outcome,
                 Outcome.observed_at,
             )
@@ -260,6 +299,8 @@ class PredictionStore:
                 Prediction.features,
                 Prediction.p_default,
                 Prediction.decision,
+                Prediction.propensity,
+                Prediction.explored,
                 Outcome.outcome,
                 Outcome.observed_at,
             )
@@ -331,6 +372,10 @@ class PredictionStore:
                     "p_default": prediction.p_default,
                     "decision": prediction.decision,
                     "threshold": prediction.threshold,
+                    # Why an application over the threshold was approved, and the weight
+                    # its outcome gets in training.
+                    "explored": bool(prediction.explored),
+                    "propensity": prediction.propensity,
                     "outcome": None
                     if outcome is None
                     else {

@@ -16,7 +16,8 @@ from modelops.store import Decision, PredictionStore
 AS_OF = "2027-01-01T00:00:00Z"  # with min_outcome_age_days 30: outcomes up to 2026-12-02
 HEADER = ["Seniority", "Home", "Time", "Age", "Marital", "Records", "Job", "Expenses", "Income",
           "Assets", "Debt", "Amount", "Price", "Status", "applicant_id", "prediction_id",
-          "model_version", "predicted_at", "observed_at", "p_default", "decision"]  # fmt: skip
+          "model_version", "predicted_at", "observed_at", "p_default", "decision", "propensity",
+          "explored"]  # fmt: skip
 APPLICATION = {"Seniority": 9, "Home": "Rent ", "Time": 60, "Age": 30, "Marital": "married",
                "Records": "no", "Job": "freelance", "Expenses": 73.5, "Income": None,
                "Assets": 0.0, "Debt": 0, "Amount": 800, "Price": 846}  # fmt: skip
@@ -47,13 +48,22 @@ def project(tmp_path, raw_params, contract_file):
             Decision(i, at(t), "v1.0.0", {**APPLICATION, "Age": 30 + n}, p, "approve", 0.6)
             for n, (i, t, p) in enumerate(decisions)
         ]
-    )
+        + [  # exploration at rate 0.1: one approved against the model, one kept rejected;
+            # both sent with the client's applicant id
+            Decision("nov-explored", at("2026-11-04T00:00:00"), "v1.0.0",
+                     {**APPLICATION, "applicant_id": "A-17"}, 0.8, "approve", 0.6, 0.1, True),
+            Decision("nov-rejected", at("2026-11-05T00:00:00"), "v1.0.0",
+                     {**APPLICATION, "applicant_id": "A-18"}, 0.9, "reject", 0.6, 0.9, False),
+        ]
+    )  # fmt: skip
     store.record_outcome("oct-final", "bad", at("2026-11-01T00:00:00"))
     store.record_outcome("oct-recent", "good", at("2026-12-20T00:00:00"))  # after the cut-off
     store.record_outcome("nov-b", "good", at("2026-11-20T00:00:00"))
     # Given in another zone: exported in UTC.
     plus_two = timezone(timedelta(hours=2))
     store.record_outcome("nov-a", "bad", datetime(2026, 12, 2, 1, 0, tzinfo=plus_two))
+    store.record_outcome("nov-explored", "good", at("2026-11-25T00:00:00"))
+    store.record_outcome("nov-rejected", "bad", at("2026-11-25T00:00:00"))
     store.dispose()
     (tmp_path / "contract.yaml").write_bytes(contract_file.read_bytes())
     return tmp_path
@@ -82,9 +92,10 @@ def test_exports_exactly_the_final_outcomes_one_file_a_month(project):
     november = rows_of(project / "feedback/2026-11.csv")
     # oct-recent is too recent (observed after 2026-12-02), oct-late and nov-none have none.
     assert [r["prediction_id"] for r in october] == ["oct-final"]
-    assert [r["prediction_id"] for r in november] == ["nov-a", "nov-b"]
-    assert "2026-10.csv: 1 rows" in result.stdout and "2026-11.csv: 2 rows" in result.stdout
-    assert "3 rows in 2 files" in result.stdout
+    assert [r["prediction_id"] for r in november] == ["nov-a", "nov-b", "nov-explored",
+                                                      "nov-rejected"]  # fmt: skip
+    assert "2026-10.csv: 1 rows" in result.stdout and "2026-11.csv: 4 rows" in result.stdout
+    assert "5 rows in 2 files" in result.stdout
 
 
 def test_columns_target_and_provenance(project):
@@ -105,9 +116,28 @@ def test_columns_target_and_provenance(project):
         "observed_at": "2026-11-01T00:00:00.000000Z",
         "p_default": "0.1234567890123",
         "decision": "approve",
+        "propensity": "1.0",
+        "explored": "no",
     }  # fmt: skip
     nov_a = rows_of(project / "feedback/2026-11.csv")[0]
     assert (nov_a["Status"], nov_a["observed_at"]) == ("bad", "2026-12-01T23:00:00.000000Z")
+
+
+def test_exploration_provenance_and_the_client_applicant_id(project):
+    """An explored approval carries its propensity (the rate) and explored "yes"; a kept
+    rejection 1 - rate; the applicant id is the one the client sent, the prediction's without."""
+    assert export(project, "--as-of", AS_OF).returncode == 0
+    november = {r["prediction_id"]: r for r in rows_of(project / "feedback/2026-11.csv")}
+    provenance = {
+        i: (r["applicant_id"], r["decision"], r["propensity"], r["explored"])
+        for i, r in november.items()
+    }
+    assert provenance == {
+        "nov-a": ("nov-a", "approve", "1.0", "no"),
+        "nov-b": ("nov-b", "approve", "1.0", "no"),
+        "nov-explored": ("A-17", "approve", "0.1", "yes"),
+        "nov-rejected": ("A-18", "reject", "0.9", "no"),
+    }
 
 
 def test_the_same_store_gives_the_same_bytes(project):
@@ -183,3 +213,14 @@ def test_the_console_script_answers_alike(project):
     result = export(project, "--as-of", AS_OF, run=console)
     assert result.returncode == 0, result.stderr
     assert sorted(files(project / "feedback")) == ["2026-10.csv", "2026-11.csv"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [("A-17", "A-17"), (None, "p-1"), ("", "p-1"), ("  ", "p-1"), ("absent", "p-1")],
+)
+def test_applicant_id_is_the_sent_one_when_there_is_one(sent, expected):
+    from modelops.feedback.export import applicant_id
+
+    application = {"Age": 30} if sent == "absent" else {"Age": 30, "applicant_id": sent}
+    assert applicant_id(application, "applicant_id", "p-1") == expected

@@ -107,6 +107,25 @@ EXAMPLE_REPORT = {
         "refused_share": 400 / 10400,
         "by_rule": {"Age.range": 250, "Home.allowed": 150},
     },
+    "label_coverage": {
+        "by_decision": [
+            {
+                "decision": "approved by the model",
+                "predictions": 4300,
+                "with_outcome": 3050,
+                "share_labelled": 3050 / 4300,
+            },
+            {
+                "decision": "approved by exploration",
+                "predictions": 300,
+                "with_outcome": 150,
+                "share_labelled": 0.5,
+            },
+            {"decision": "rejected", "predictions": 5400, "with_outcome": 0, "share_labelled": 0.0},
+        ],
+        "note": "Live performance is measured on the predictions with an outcome, which are "
+        "approved applications (selection bias).",
+    },
     "live": {
         "rows": 3200,
         "confidence": 0.9,

@@ -95,6 +95,11 @@ def test_monitoring_page_in_a_real_browser(browser, example_report):
         assert page.locator("img").count() == 0
         assert HOSTILE in page.locator("#drift-table").inner_text()
 
+        coverage = page.locator("#coverage-table")
+        assert coverage.is_visible()
+        assert "approved by exploration" in coverage.inner_text()
+        assert page.locator("#performance").bounding_box()["y"] < coverage.bounding_box()["y"]
+
         charts = page.evaluate(MEASURE_CHARTS)
         # One per feature, the score, performance over time, refusals by rule.
         assert len(charts) == len(features) + 3

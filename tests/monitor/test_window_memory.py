@@ -15,9 +15,9 @@ from modelops.monitor.window import read_window
 from modelops.store import Decision, PredictionStore
 
 SMALL, LARGE, CHUNK = 4_000, 16_000, 1_000
-# Per prediction the window keeps 6 numbers (48 bytes); an application held as a dict of
-# 13 features is about 1.5 kB.
-KEPT_BYTES_PER_ROW = 48
+# Per prediction the window keeps 6 numbers and the explored flag (49 bytes); an application
+# held as a dict of 13 features is about 1.5 kB.
+KEPT_BYTES_PER_ROW = 49
 
 
 @pytest.fixture(scope="module")

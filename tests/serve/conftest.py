@@ -18,8 +18,8 @@ VERSIONS = ("v0.1.0", "v0.2.0")
 
 @pytest.fixture(scope="session")
 def launch(tmp_path_factory):
-    """launch(project, store_url, bundle=None, env=None, store_flag=True): a live server;
-    every server still running is stopped when the session ends."""
+    """launch(project, store_url, bundle=None, env=None, store_flag=True, params=None): a
+    live server; every server still running is stopped when the session ends."""
     started: list[LiveServer] = []
     logs = tmp_path_factory.mktemp("serve-logs")
 

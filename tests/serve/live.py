@@ -44,8 +44,10 @@ class LiveServer:
         bundle: Path | None = None,
         env: dict[str, str] | None = None,
         store_flag: bool = True,
+        params: Path | None = None,
     ) -> None:
         self.project, self.store_url, self.log, self.bundle = project, store_url, log, bundle
+        self.params = params  # another params file than the project's
         self.env = {**tool_env(), **(env or {})}
         self.store_flag = store_flag
         self.port = free_port()
@@ -58,6 +60,8 @@ class LiveServer:
             args += ["--store", self.store_url]
         if self.bundle is not None:
             args += ["--bundle", str(self.bundle)]
+        if self.params is not None:
+            args += ["--params", str(self.params)]
         return args
 
     def start(self) -> LiveServer:

@@ -1,7 +1,8 @@
 """Protects the prediction store on PostgreSQL (a real server started in a temporary folder):
 decisions recorded and looked up, outcomes new / same / conflicting / unknown, concurrent
-outcomes for one id with exactly one winner, and a served round trip with MODELOPS_STORE_URL
-that answers 503 while the database is stopped and recovers when it is back.
+outcomes for one id with exactly one winner, a schema-2 store upgraded to schema 3, and a
+served round trip with MODELOPS_STORE_URL that answers 503 while the database is stopped and
+recovers when it is back.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from serve.old_store import upgraded_store_reads_old_and_new
+from sqlalchemy import create_engine, text
 
 from modelops.store import Decision, OutcomeConflict, PredictionStore, UnknownPrediction
 
@@ -90,6 +93,16 @@ def test_concurrent_outcomes_for_one_id_exactly_one_wins(store):
         if i != winner:
             assert result == (False if ("good", "bad")[i % 2] == won else "conflict")
     assert store.outcome_of(d.prediction_id) == won
+
+
+def test_a_schema_2_store_is_upgraded(postgres):
+    """A database of its own on the module's server, made as schema 2 left it."""
+    engine = create_engine(postgres.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("CREATE DATABASE v2store"))
+    engine.dispose()
+    store = upgraded_store_reads_old_and_new(postgres.url.rsplit("/", 1)[0] + "/v2store")
+    store.dispose()
 
 
 def test_served_round_trip_and_recovery_after_the_database_stops(

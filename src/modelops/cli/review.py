@@ -88,6 +88,7 @@ def report(
 
     from modelops.files import read_json, read_text, write_text
     from modelops.review.baselines import params_at
+    from modelops.review.feedback import read_feedback_coverage
     from modelops.review.gate import read_verdict
     from modelops.review.report import build_report, params_changes
 
@@ -101,6 +102,7 @@ def report(
         "segments": optional(reports / paths.SEGMENTS.name, "segment report"),
         "data_quality": optional(reports / paths.DATA_QUALITY.name, "data-quality report"),
         "importance": optional(reports / paths.IMPORTANCE.name, "importance report"),
+        "feedback": read_feedback_coverage(paths.TRAIN, paths.TEST),
     }
     roc = optional(reports / paths.ROC_POINTS.relative_to(paths.REPORTS), "ROC plot data")
     first = verdict["baselines"][0] if verdict["baselines"] else {"commit": None}

@@ -220,6 +220,10 @@ class ServeParams(Strict):
     max_batch_size: int = Field(128, ge=1, le=100_000)
     max_wait_ms: float = Field(2.0, ge=0, le=1000)  # waited only while requests keep arriving
     golden_tolerance: float = Field(0.0, ge=0, le=0.01)
+    # The business's: this share of the applications the model would reject is approved at
+    # random (serve/exploration.py), so that outcomes come back from the rejected region. Its
+    # cost is the expected loss on those loans; capped at half, beyond which it is no model.
+    exploration_rate: float = Field(0.0, ge=0, le=0.5)
 
 
 class MonitorParams(Strict):

@@ -21,8 +21,10 @@ from modelops.config.contract import Contract
 from modelops.files import output_set
 from modelops.store import PredictionStore
 
+# propensity: the probability the decision had (1 unless exploration could change it);
+# explored: "yes" when approved at random although the model would reject (serve.exploration_rate).
 PROVENANCE = ("prediction_id", "model_version", "predicted_at", "observed_at", "p_default",
-              "decision")  # fmt: skip
+              "decision", "propensity", "explored")  # fmt: skip
 FEEDBACK_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, always with microseconds
 CHUNK_ROWS = 20_000
 
@@ -46,29 +48,43 @@ def final_outcomes_cutoff(as_of: datetime, min_outcome_age_days: int) -> datetim
 
 
 def feedback_rows(
-    store: PredictionStore, features: list[str], cutoff: datetime, chunk_rows: int = CHUNK_ROWS
+    store: PredictionStore,
+    features: list[str],
+    id_column: str,
+    cutoff: datetime,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[tuple[str, list]]:
     """(month of predicted_at as YYYY-MM, row) for every prediction whose outcome was observed
     at or before cutoff, ordered by (predicted_at, prediction_id); rows hold the values of
     feedback_columns, as text or numbers exactly as written."""
     for chunk in store.labelled(cutoff, chunk_rows):
-        for prediction_id, at, version, received, p_default, decision, outcome, observed in chunk:
+        for case in chunk:
+            prediction_id, at, version, received, p_default, decision = case[:6]
+            propensity, explored, outcome, observed = case[6:]
             application = json.loads(received)
             predicted_at = _in_utc(at)
             row = [
                 *(_cell(application.get(name)) for name in features),
                 outcome,
-                # The prediction, not the applicant, is the unit of feedback: one applicant
-                # can apply twice (and be answered twice), and the contract wants ids unique.
-                prediction_id,
+                applicant_id(application, id_column, prediction_id),
                 prediction_id,
                 version,
                 predicted_at.strftime(FEEDBACK_TIME_FORMAT),
                 _in_utc(observed).strftime(FEEDBACK_TIME_FORMAT),
                 repr(float(p_default)),
                 decision,
+                repr(float(propensity)),
+                "yes" if explored else "no",
             ]
             yield predicted_at.strftime("%Y-%m"), row
+
+
+def applicant_id(application: dict, id_column: str, prediction_id: str) -> str:
+    """The applicant's id as the client sent it (the contract's id column), else the
+    prediction's: an applicant who applied twice is one applicant, and ingest keeps their
+    newest observation; an application sent without an id is its own applicant."""
+    sent = application.get(id_column)
+    return sent if isinstance(sent, str) and sent.strip() else prediction_id
 
 
 def export_feedback(
@@ -84,7 +100,8 @@ def export_feedback(
     counts: dict[str, int] = {}
     with output_set() as outputs:
         # Rows come ordered by predicted_at, so each month is one run of rows.
-        for month, rows in groupby(feedback_rows(store, features, cutoff), key=lambda r: r[0]):
+        found = feedback_rows(store, features, contract.dataset.id_column, cutoff)
+        for month, rows in groupby(found, key=lambda r: r[0]):
             staged = outputs.stage(output / f"{month}.csv")
             with staged.open("w", encoding="utf-8", newline="") as file:
                 writer = csv.writer(file, lineterminator="\n")

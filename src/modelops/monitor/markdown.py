@@ -63,6 +63,7 @@ def render_markdown(report: dict) -> str:
         line=score["reference_shares"],
     )
     lines += _performance(report)
+    lines += _coverage(report.get("label_coverage"))
     quality = report.get("input_quality")
     if quality:
         lines += ["### Input quality", "",
@@ -73,6 +74,24 @@ def render_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _coverage(coverage: dict | None) -> list[str]:
+    """Who has an outcome, by decision; absent from reports written before exploration."""
+    if not coverage:
+        return []
+    lines = [
+        "### Label coverage by decision",
+        "",
+        "| decision | predictions | with outcome | share labelled |",
+        "|---|---|---|---|",
+    ]
+    for row in coverage["by_decision"]:
+        lines.append(
+            f"| {row['decision']} | {row['predictions']} | {row['with_outcome']} | "
+            f"{_num(row['share_labelled'])} |"
+        )
+    return [*lines, "", coverage["note"], ""]
+
+
 def _performance(report: dict) -> list[str]:
     lines = ["### Performance", ""]
     live, estimated = report.get("live"), report.get("estimated")
@@ -81,7 +100,8 @@ def _performance(report: dict) -> list[str]:
     else:
         lines += [
             f"Live, on {live['rows']} predictions with an outcome (label coverage "
-            f"{_num(live['label_coverage'])}, median delay {_num(live['label_delay_days']['median'], 0)} days):",  # noqa: E501
+            f"{_num(live['label_coverage'])}, median delay {_num(live['label_delay_days']['median'], 0)} days; "  # noqa: E501
+            "by decision below: approvals only, in practice):",
             "",
             f"| metric | live | {live['confidence']:.0%} interval | reference |",
             "|---|---|---|---|",

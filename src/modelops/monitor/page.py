@@ -111,6 +111,7 @@ def render_page(report: dict) -> str:
         *_verdict_section(verdict, report.get("reasons") or [], window),
         *_drift_section(drift),
         *_performance_section(report.get("live"), report.get("estimated"), drift),
+        *_coverage_section(report.get("label_coverage")),
         *_over_time_section(report.get("over_time") or [], report.get("live")),
         *_input_quality_section(report.get("input_quality")),
     ]
@@ -328,7 +329,8 @@ def _performance_section(live: dict | None, estimated: dict | None, drift: dict)
             f"<p>Live: {_num(live.get('rows'))} predictions with an outcome, label coverage "
             f"{_pct(live.get('label_coverage'))}; outcomes arrive after "
             f"{_num(delay.get('median'), 0)} days (median), {_num(delay.get('p90'), 0)} days "
-            "(90th percentile).</p>"
+            "(90th percentile). Outcomes come from approved applications: see the label "
+            "coverage by decision below.</p>"
         )
     else:
         lines.append(
@@ -362,6 +364,28 @@ def _performance_section(live: dict | None, estimated: dict | None, drift: dict)
         lines += _confusion_table(estimated.get("confusion"))
     else:
         lines.append('<p class="empty" id="no-estimate">No estimate in this report.</p>')
+    return [*lines, "</section>"]
+
+
+def _coverage_section(coverage: dict | None) -> list[str]:
+    """Label coverage by decision, with the selection-bias note; reports written before
+    exploration have none and show nothing."""
+    if not coverage:
+        return []
+    lines = [
+        '<section id="label-coverage">',
+        "<h2>Label coverage by decision</h2>",
+        '<table id="coverage-table"><thead><tr><th>decision</th><th class=num>predictions</th>'
+        "<th class=num>with outcome</th><th class=num>share labelled</th></tr></thead><tbody>",
+    ]
+    for row in coverage.get("by_decision") or []:
+        lines.append(
+            f"<tr><td>{_e(row.get('decision', ''))}</td>"
+            f"<td class=num>{_num(row.get('predictions'))}</td>"
+            f"<td class=num>{_num(row.get('with_outcome'))}</td>"
+            f"<td class=num>{_pct(row.get('share_labelled'))}</td></tr>"
+        )
+    lines += ["</tbody></table>", f'<p class="note">{_e(coverage.get("note", ""))}</p>']
     return [*lines, "</section>"]
 
 

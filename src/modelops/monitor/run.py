@@ -10,6 +10,7 @@ import pandas as pd
 
 from modelops.config.contract import Contract
 from modelops.config.params import Params
+from modelops.monitor.coverage import SELECTION_BIAS, coverage_by_decision
 from modelops.monitor.drift import FeatureDrift, feature_drift, score_drift
 from modelops.monitor.estimate import estimated_performance
 from modelops.monitor.live import live_performance
@@ -38,7 +39,10 @@ def monitor_window(
         for name, counts in window.features.items()
     ]
     score = score_drift(reference.score, window.score, settings)
-    approval = float((~window.rejected).mean()) if window.predictions else float("nan")
+    # The model's approval rate, as the reference's: approvals by exploration are rejections
+    # by the model (otherwise turning exploration on would read as prediction drift).
+    approved = ~window.rejected & ~window.explored
+    approval = float(approved.mean()) if window.predictions else float("nan")
     refused = store.refusals(since, until, version)
     asked = refused["requests"] + window.predictions
     refused_share = refused["requests"] / asked if asked else None
@@ -109,6 +113,10 @@ def monitor_window(
             "refused": refused["requests"],
             "refused_share": refused_share,
             "by_rule": refused["by_rule"],
+        },
+        "label_coverage": {
+            "by_decision": coverage_by_decision(window.rejected, window.explored, labelled),
+            "note": SELECTION_BIAS,
         },
         "live": live,
         "estimated": estimated,

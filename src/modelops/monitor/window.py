@@ -29,6 +29,7 @@ class Window:
     score: BinCounts
     p_bad: np.ndarray
     rejected: np.ndarray
+    explored: np.ndarray  # approved by exploration although the model would reject
     is_bad: np.ndarray  # float: 1 bad, 0 good, NaN no outcome yet
     amount: np.ndarray
     predicted_at: np.ndarray  # datetime64[ns], UTC
@@ -56,7 +57,9 @@ def read_window(
     parts: dict[str, list[np.ndarray]] = {k: [] for k in Window.__annotations__ if k not in
                                           ("features", "score")}  # fmt: skip
     for chunk in store.window(since, until, version, chunk_rows):
-        at, _, received, p_bad, decision, _, outcome, observed = zip(*chunk, strict=True)
+        at, _, received, p_bad, decision, _, _, explored, outcome, observed = zip(
+            *chunk, strict=True
+        )
         applications = _normalised(
             pd.DataFrame.from_records([json.loads(text) for text in received], columns=columns),
             contract,
@@ -69,6 +72,7 @@ def read_window(
         observed_ns = pd.to_datetime(pd.Series(observed), utc=True)
         parts["p_bad"].append(p)
         parts["rejected"].append(np.asarray(decision) == "reject")
+        parts["explored"].append(np.asarray(explored, dtype=bool))
         parts["is_bad"].append(
             np.array([np.nan if o is None else float(o == positive) for o in outcome])
         )
@@ -78,6 +82,7 @@ def read_window(
     empty = {
         "p_bad": float,
         "rejected": bool,
+        "explored": bool,
         "is_bad": float,
         "amount": float,
         "predicted_at": "datetime64[ns]",

@@ -233,6 +233,39 @@ def data_quality_section(quality: dict | None) -> list[str]:
     return [*lines, ""]
 
 
+def feedback_section(feedback: dict | None) -> list[str]:
+    """Production feedback in this change's data by decision (review/feedback.py), with what
+    it cannot show: nothing when no row came from feedback."""
+    if not feedback or not any(feedback[part]["feedback"] for part in ("train", "test")):
+        return []
+    train, test = feedback["train"], feedback["test"]
+    lines = [
+        "### Production feedback by decision",
+        "",
+        f"{train['feedback']} of {train['rows']} training rows and {test['feedback']} of "
+        f"{test['rows']} test rows are production outcomes (feedback), by the decision taken:",
+        "",
+        "| decision | train rows | test rows |",
+        "|---|---|---|",
+    ]
+    for group, rows in train["by_decision"].items():
+        lines.append(f"| {group} | {rows} | {test['by_decision'][group]} |")
+    explored = train["by_decision"]["approved by exploration"]
+    lines += [
+        "",
+        "Rejected applications have no outcome: feedback covers only the applicants who were "
+        "approved, so this model learned nothing new about the applicants it rejects"
+        + (
+            f" beyond the {explored} approved by exploration."
+            if explored
+            else " (no approval by exploration: serve.exploration_rate is 0 or brought none)."
+        )
+        + " The gate's figures on feedback test rows describe approved applicants too.",
+        "",
+    ]
+    return lines
+
+
 def segments_section(segments: dict | None) -> list[str]:
     lines = ["### Segments", ""]
     if not segments:
@@ -265,7 +298,8 @@ def _series(values) -> str:
 def mermaid_bar(title: str, labels, values, y_label: str, line=None) -> list[str]:
     """A Mermaid xychart: bars for this change, an optional line for the baseline."""
     values = [0.0 if v is None else v for v in values]
-    top = max([*values, *(line or [])], default=1.0)
+    # A line may have gaps (the monitor's live ROC AUC where outcomes are too few): drawn as 0.
+    top = max([*values, *(v for v in line or [] if v is not None)], default=1.0)
     chart = [
         "```mermaid",
         "xychart-beta",
@@ -353,7 +387,8 @@ def build_report(
     images: bool = False,
     data_change: dict | None = None,
 ) -> str:
-    """The whole Markdown report; current holds metrics, segments, data_quality, importance."""
+    """The whole Markdown report; current holds metrics, segments, data_quality, importance
+    and feedback (review/feedback.py)."""
     baseline_name = verdict["baselines"][0]["name"] if verdict["baselines"] else "baseline"
     metrics = current["metrics"]
     lines = [
@@ -364,6 +399,7 @@ def build_report(
         *params_section(changes, baseline_name),
         *data_change_section(data_change),
         *data_quality_section(current.get("data_quality")),
+        *feedback_section(current.get("feedback")),
         *segments_section(current.get("segments")),
         *charts_section(current, verdict, roc_points, images),
         *rules_section(verdict),

@@ -33,6 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from modelops.config.params import Params, ServeParams
 from modelops.serve.batching import MicroBatcher
+from modelops.serve.exploration import take_decision
 from modelops.serve.schema import application_model, field_path, problems
 from modelops.serve.served import ServedModel
 from modelops.serve.telemetry import Telemetry
@@ -68,6 +69,11 @@ class Row:
 
 
 class Answer(BaseModel):
+    """The decision is binding. With serve.exploration_rate above 0 an approval may come with
+    p_default at or over the threshold: approved by exploration. The answer does not flag it,
+    so the client treats it like any approval (a flag invites handling those loans apart,
+    which would bias the outcomes they are for); GET /v1/predictions/{id} shows it."""
+
     prediction_id: str
     p_default: float
     decision: Literal["approve", "reject"]
@@ -124,8 +130,10 @@ class Service:
         settings: ServeParams,
         admin_token: str | None,
         params: Params | None = None,
+        new_id: Callable[[], str] = new_prediction_id,
     ) -> None:
         self.load = load
+        self.new_id = new_id  # a test passes fixed ids: exploration draws from them
         self.params = params  # business and monitor settings, for the dashboard
         self.served = load()
         self.store = store
@@ -146,29 +154,28 @@ class Service:
         )
 
     def decide(self, rows: list[Row]) -> list[dict]:
-        """Score a batch with the model of the moment and commit it; runs in the batch thread."""
+        """Score a batch with the model of the moment, take each decision (exploration may
+        approve what the model rejects) and commit the batch; runs in the batch thread."""
         served = self.served  # a reload swaps it between batches, never within one
         frame = pd.DataFrame([row.values for row in rows], columns=served.features)
         p_default = served.model.predict_proba(frame)[:, served.positive_index]
-        threshold = served.threshold
+        threshold, rate = served.threshold, self.settings.exploration_rate
         now = datetime.now(UTC)
-        decisions = [
-            Decision(
-                new_prediction_id(),
-                now,
-                served.version,
-                row.received,
-                float(p),
-                "reject" if p >= threshold else "approve",
-                threshold,
-            )
-            for row, p in zip(rows, p_default, strict=True)
-        ]
+        decisions = []
+        for row, p in zip(rows, p_default, strict=True):
+            prediction_id = self.new_id()
+            taken = take_decision(prediction_id, "reject" if p >= threshold else "approve", rate)
+            decisions.append(
+                Decision(prediction_id, now, served.version, row.received, float(p),
+                         taken.decision, threshold, taken.propensity, taken.explored)
+            )  # fmt: skip
         started = time.perf_counter()
         self.store.record(decisions)
         self.telemetry.store_write.observe(time.perf_counter() - started)
         for d in decisions:
             self.telemetry.decisions.labels(d.decision).inc()
+            if d.explored:
+                self.telemetry.explored.inc()
             self.telemetry.p_default.observe(d.p_default)
         return [
             {

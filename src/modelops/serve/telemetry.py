@@ -1,5 +1,6 @@
-"""What the service tells Prometheus (GET /metrics): requests, latency, batches, decisions,
-scores, store writes and the contract rules requests broke."""
+"""What the service tells Prometheus (GET /metrics): requests, latency, batches, decisions
+(and the approvals exploration made), scores, store writes and the contract rules requests
+broke."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ class Telemetry:
         )  # fmt: skip
         self.decisions = Counter(
             "modelops_decisions", "Decisions by kind", ["decision"], registry=r
+        )
+        self.explored = Counter(
+            "modelops_explored_approvals",
+            "Approvals by exploration: the model would have rejected (serve.exploration_rate)",
+            registry=r,
         )
         self.p_default = Histogram(
             "modelops_p_default", "Predicted probability of default",
