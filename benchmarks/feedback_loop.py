@@ -523,6 +523,7 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
         line = "; ".join(
             f"({arm.name}) {arm.version} AUC {_f(row[arm.name]['auc'])} value "
             f"{row[arm.name]['value']:.1f} approval {row[arm.name]['approval']:.0%} "
+            f"({row[arm.name]['explored']} explored) "
             f"monitor {row[arm.name]['verdict']}, policy {row[arm.name]['decision']}"
             for arm in arms
         )
@@ -572,6 +573,10 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
             f"{a['coverage']:.0%} / {b['coverage']:.0%} | {a['decision']} / {b['decision']} | "
             f"{b['version']} | {b['promoted']} ({b['tried']} tried) |"
         )
+    explored = {name: sum(row[name]["explored"] for row in rows) for name in ("a", "b")}
+    print(f"\nApprovals by exploration (approved at or over the threshold), all periods: "
+          f"(a) {explored['a']}, (b) {explored['b']}; they are loans: in the approval rate, "
+          "the value and the label coverage.")  # fmt: skip
     for name in ("a", "b"):
         values = [row[name]["value"] for row in rows]
         print(f"\n({name}) mean value per application over all periods: {np.mean(values):.1f}; "
