@@ -456,6 +456,8 @@ def serve_period(
         return {
             "auc": auc(truth, answers["p_default"].to_numpy()),
             "value": value_per_application(truth, lent, amounts, margin, loss),
+            # What exploration's loans added (or cost): the rest is the model's decisions.
+            "exploration_value": value_per_application(truth, explored, amounts, margin, loss),
             "approval": float(lent.mean()),
             "explored": int(explored.sum()),
             # Outcomes come back for loans only (explored ones are loans too).
@@ -560,16 +562,18 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
           f"outcomes {args.delay} period later, for loans only.")  # fmt: skip
     print("Clone's params: " + "; ".join(clone.notes) + ".")
     print()
-    print("| period | downturn | live ROC AUC, all (oracle) a / b | ROC AUC, labelled (monitor) "
-          "a / b | value per application a / b | approval a / b | label coverage a / b | "
-          "policy a / b | model serving (b) | retrains so far (b) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("Each cell: (a) never retrains / (b) retrains when the policy says so.\n")
+    print("| period | downturn | ROC AUC, all (oracle) | ROC AUC, labelled (monitor) | value per "
+          "application | of which exploration | approval | label coverage | policy | model (b) "
+          "| retrains so far (b) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         a, b = row["a"], row["b"]
         print(
             f"| {row['period']} | {row['downturn']:.1f} | {_f(a['auc'])} / {_f(b['auc'])} | "
             f"{_f(a['labelled_auc'])} / {_f(b['labelled_auc'])} | {a['value']:.1f} / "
-            f"{b['value']:.1f} | {a['approval']:.0%} / {b['approval']:.0%} | "
+            f"{b['value']:.1f} | {a['exploration_value']:.1f} / {b['exploration_value']:.1f} | "
+            f"{a['approval']:.0%} / {b['approval']:.0%} | "
             f"{a['coverage']:.0%} / {b['coverage']:.0%} | {a['decision']} / {b['decision']} | "
             f"{b['version']} | {b['promoted']} ({b['tried']} tried) |"
         )
