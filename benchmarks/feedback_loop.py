@@ -116,7 +116,7 @@ class Clone:
         self.run("git", "add", "-A")
         self.run("git", "commit", "-q", "--allow-empty", "-m", message)
 
-    def set_up(self, exploration: float) -> None:
+    def set_up(self, exploration: float, settings: list[str]) -> None:
         """Clone HEAD, share the DVC cache, restore the outputs; the simulation's settings."""
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                               text=True, check=True).stdout.strip()  # fmt: skip
@@ -138,6 +138,16 @@ class Clone:
             self.notes.append(f"serve.exploration_rate: {exploration}")
         else:
             self.notes.append("serve.exploration_rate: not in params here (no exploration)")
+        for setting in settings:  # --set train.feedback_weighting=inverse_propensity
+            key, _, value = setting.partition("=")
+            *parents, last = key.split(".")
+            section = params
+            for name in parents:
+                section = section[name]
+            if last not in section:
+                raise SystemExit(f"--set {setting}: params.yaml has no key {key}")
+            section[last] = yaml.safe_load(value)
+            self.notes.append(f"{key}: {value} (--set)")
         self.write_params(params)
         self.commit("simulation settings")
         status = self.run("dvc", "status", "--quiet", check=False)
@@ -412,6 +422,9 @@ def main() -> None:
     parser.add_argument("--downturn-from", type=int, default=3, help="first downturn period")
     parser.add_argument("--exploration", type=float, default=0.05,
                         help="serve.exploration_rate, where params have it")  # fmt: skip
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a params.yaml key for the clone, e.g. "
+                        "train.feedback_weighting=inverse_propensity (repeatable)")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     downturn = Downturn(start_period=args.downturn_from)
@@ -480,7 +493,7 @@ def serve_period(
 
 def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[dict]:
     progress(f"cloning {ROOT} at HEAD into {clone.repo}")
-    clone.set_up(args.exploration)
+    clone.set_up(args.exploration, args.set)
     for note in clone.notes:
         progress(f"clone's params: {note}")
     clone.modelops("registry", "register")
