@@ -334,8 +334,10 @@ def retrain(arm: Arm, period: int) -> str:
     failed = [
         " ".join(line.split()) for line in gate.stdout.splitlines() if line.startswith("FAIL")
     ]
+    against = same_rows_against_prod(clone)
     if gate.returncode != 0:
-        return _abandon(clone, branch, "gate failed: " + ("; ".join(failed) or _last_line(gate)))
+        why = "gate failed: " + ("; ".join(failed) or _last_line(gate)) + against
+        return _abandon(clone, branch, why)
     clone.modelops("report")
     prod = clone.run("git", "rev-parse", "main").stdout.strip()
     clone.run("git", "switch", "-q", "main")
@@ -353,7 +355,22 @@ def retrain(arm: Arm, period: int) -> str:
     arm.deploy(bundle)
     served = arm.reload()
     arm.promoted += 1
-    return f"gate passed; {version} registered, promoted to prod, served ({served})"
+    return f"gate passed{against}; {version} registered, promoted to prod, served ({served})"
+
+
+def same_rows_against_prod(clone: Clone) -> str:
+    """The challenger and the prod model on the same (new) test rows, from reports/gate.json."""
+    path = clone.repo / "reports" / "gate.json"
+    if not path.is_file():
+        return ""
+    rules = {r["rule"]: r for r in json.loads(path.read_text())["rules"]}
+    shown = []
+    for metric, name, digits in (("roc_auc", "ROC AUC", 3),
+                                 ("business.value_per_application", "value", 1)):  # fmt: skip
+        rule = rules.get(f"{metric} drop vs prod")
+        if rule and rule["value"] is not None and rule["baseline"] is not None:
+            shown.append(f"{name} {rule['value']:.{digits}f} vs prod {rule['baseline']:.{digits}f}")
+    return f" (same test rows: {', '.join(shown)})" if shown else ""
 
 
 def _last_line(result: subprocess.CompletedProcess) -> str:
