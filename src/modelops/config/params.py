@@ -343,8 +343,11 @@ def check_against_contract(
         contract.dataset.id_column: "is the id column",
         params.data.source_column: "is the source column (where a row came from)",
     }
+    provenance = contract.provenance
     for i, feature in enumerate(params.data.features):
         key = f"data.features[{i}]"
+        if provenance is not None and feature in provenance.columns:
+            fail(key, feature, "is a provenance column (feedback rows only): never a feature")
         if feature not in columns:
             fail(key, feature, not_there)
         if feature in excluded:

@@ -94,7 +94,7 @@ def combine_sources(frames: dict[str, pd.DataFrame], source_column: str) -> pd.D
     for name, frame in frames.items():
         if source_column in frame.columns:
             raise InputError(f"source '{name}': already has a column named '{source_column}'")
-        if len(frame):  # an empty source (a folder without files yet) adds no rows, no columns
+        if len(frame.columns):  # a folder without files yet adds no rows and no columns
             tagged.append(frame.assign(**{source_column: name}))
     if not tagged:
         return pd.DataFrame({source_column: pd.Series(dtype="str")})
