@@ -76,6 +76,9 @@ class IngestParams(Strict):
 class SplitParams(Strict):
     test_size: float = Field(gt=0, lt=1)
     seed: int = Seed
+    # The newest share of feedback rows (by predicted_at) that go to test, so that the gate
+    # judges a retrained model on recent production applications; test_size of the rest.
+    recent_test_share: float = Field(0.2, ge=0, le=1)
 
 
 class LogisticRegressionParams(Strict):
@@ -121,6 +124,10 @@ class TrainParams(Strict):
     model: ModelKind
     seed: int = Seed
     cv_folds: int = Field(ge=2, le=50)
+    # Feedback rows have outcomes only where a loan was granted: inverse_propensity weights
+    # each by 1/propensity (an explored approval stands for the rejections it was drawn
+    # from); original rows weigh 1.
+    feedback_weighting: Literal["none", "inverse_propensity"] = "none"
     logistic_regression: LogisticRegressionParams = LogisticRegressionParams()
     random_forest: RandomForestParams = RandomForestParams()
     hist_gradient_boosting: HistGradientBoostingParams = HistGradientBoostingParams()
