@@ -16,7 +16,8 @@ from modelops.store import Decision, PredictionStore
 AS_OF = "2027-01-01T00:00:00Z"  # with min_outcome_age_days 30: outcomes up to 2026-12-02
 HEADER = ["Seniority", "Home", "Time", "Age", "Marital", "Records", "Job", "Expenses", "Income",
           "Assets", "Debt", "Amount", "Price", "Status", "applicant_id", "prediction_id",
-          "model_version", "predicted_at", "observed_at", "p_default", "decision"]  # fmt: skip
+          "model_version", "predicted_at", "observed_at", "p_default", "decision", "propensity",
+          "explored"]  # fmt: skip
 APPLICATION = {"Seniority": 9, "Home": "Rent ", "Time": 60, "Age": 30, "Marital": "married",
                "Records": "no", "Job": "freelance", "Expenses": 73.5, "Income": None,
                "Assets": 0.0, "Debt": 0, "Amount": 800, "Price": 846}  # fmt: skip
@@ -105,9 +106,24 @@ def test_columns_target_and_provenance(project):
         "observed_at": "2026-11-01T00:00:00.000000Z",
         "p_default": "0.1234567890123",
         "decision": "approve",
+        "propensity": "1.0",  # a store without exploration: every decision taken for certain
+        "explored": "no",
     }  # fmt: skip
     nov_a = rows_of(project / "feedback/2026-11.csv")[0]
     assert (nov_a["Status"], nov_a["observed_at"]) == ("bad", "2026-12-01T23:00:00.000000Z")
+
+
+def test_the_applicant_id_the_client_sent_is_the_id_column(project):
+    store = PredictionStore(f"sqlite:///{project / 'store.db'}")
+    sent = {**APPLICATION, "applicant_id": "A00001"}
+    store.record([Decision("oct-sent", at("2026-10-06T00:00:00"), "v1.0.0", sent, 0.2,
+                           "approve", 0.6)])  # fmt: skip
+    store.record_outcome("oct-sent", "good", at("2026-11-01T00:00:00"))
+    store.dispose()
+    assert export(project, "--as-of", AS_OF).returncode == 0
+    rows = rows_of(project / "feedback/2026-10.csv")
+    ids = {row["prediction_id"]: row["applicant_id"] for row in rows}
+    assert ids == {"oct-final": "oct-final", "oct-sent": "A00001"}
 
 
 def test_the_same_store_gives_the_same_bytes(project):

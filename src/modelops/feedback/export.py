@@ -22,7 +22,7 @@ from modelops.files import output_set
 from modelops.store import PredictionStore
 
 PROVENANCE = ("prediction_id", "model_version", "predicted_at", "observed_at", "p_default",
-              "decision")  # fmt: skip
+              "decision", "propensity", "explored")  # fmt: skip
 FEEDBACK_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, always with microseconds
 CHUNK_ROWS = 20_000
 
@@ -46,27 +46,41 @@ def final_outcomes_cutoff(as_of: datetime, min_outcome_age_days: int) -> datetim
 
 
 def feedback_rows(
-    store: PredictionStore, features: list[str], cutoff: datetime, chunk_rows: int = CHUNK_ROWS
+    store: PredictionStore,
+    features: list[str],
+    cutoff: datetime,
+    chunk_rows: int = CHUNK_ROWS,
+    id_column: str | None = None,
 ) -> Iterator[tuple[str, list]]:
     """(month of predicted_at as YYYY-MM, row) for every prediction whose outcome was observed
     at or before cutoff, ordered by (predicted_at, prediction_id); rows hold the values of
     feedback_columns, as text or numbers exactly as written."""
     for chunk in store.labelled(cutoff, chunk_rows):
-        for prediction_id, at, version, received, p_default, decision, outcome, observed in chunk:
+        for stored in chunk:
+            prediction_id, at, version, received, p_default, decision, outcome, observed, *how = (
+                stored
+            )
+            # Schema 3 stores how each decision was taken (propensity, explored); a store
+            # without it took every decision with certainty: propensity 1, never explored.
+            propensity, explored = how[:2] if how else (1.0, False)
             application = json.loads(received)
             predicted_at = _in_utc(at)
+            # The applicant id the client sent: an applicant seen again (in the original data
+            # or in earlier feedback) is then one applicant, whose newest observation the
+            # contract keeps. Without one, the prediction is its own applicant.
+            applicant = application.get(id_column) if id_column else None
             row = [
                 *(_cell(application.get(name)) for name in features),
                 outcome,
-                # The prediction, not the applicant, is the unit of feedback: one applicant
-                # can apply twice (and be answered twice), and the contract wants ids unique.
-                prediction_id,
+                prediction_id if applicant in (None, "") else applicant,
                 prediction_id,
                 version,
                 predicted_at.strftime(FEEDBACK_TIME_FORMAT),
                 _in_utc(observed).strftime(FEEDBACK_TIME_FORMAT),
                 repr(float(p_default)),
                 decision,
+                repr(float(propensity)),
+                "yes" if explored else "no",
             ]
             yield predicted_at.strftime("%Y-%m"), row
 
@@ -84,7 +98,8 @@ def export_feedback(
     counts: dict[str, int] = {}
     with output_set() as outputs:
         # Rows come ordered by predicted_at, so each month is one run of rows.
-        for month, rows in groupby(feedback_rows(store, features, cutoff), key=lambda r: r[0]):
+        rows_by_month = feedback_rows(store, features, cutoff, id_column=contract.dataset.id_column)
+        for month, rows in groupby(rows_by_month, key=lambda r: r[0]):
             staged = outputs.stage(output / f"{month}.csv")
             with staged.open("w", encoding="utf-8", newline="") as file:
                 writer = csv.writer(file, lineterminator="\n")
