@@ -5,7 +5,8 @@ no pull request, nothing pushed. A downturn (incomes halved, outcomes no longer 
 model) retrains: the final outcomes exported and pushed to the DVC remote, the pipeline rerun,
 and one pull request from retrain/<date> whose body is the monitoring verdict and the
 decision's reasons, made with RETRAIN_TOKEN. With a retraining pull request already open, that
-one is updated instead. `gh` is a recording stand-in (no GitHub API).
+one is updated instead. A run with no verdict (no traffic in the window asked for by hand)
+fails, deciding nothing. `gh` is a recording stand-in (no GitHub API).
 
 The sample's outcomes all arrive at once: the clones export them at once
 (feedback.min_outcome_age_days 0), so the default window (the last 7 days) holds them.
@@ -73,15 +74,20 @@ def released_clone(new_clone):
     return repo
 
 
-def scheduled(repo, store: str):
+def scheduled(repo, store: str, event_name: str = "schedule", event: dict | None = None):
     secrets = {
         "MONITOR_STORE_URL": store,
         "RETRAIN_TOKEN": RETRAIN_TOKEN,
         "DVC_REMOTE_URL": str(repo.parent / "dvc-remote"),
     }
-    return run_workflow(
-        repo, "schedule", {"schedule": "17 6 * * 1"}, workflow="monitor.yml", secrets=secrets
-    )
+    event = event or {"schedule": "17 6 * * 1"}
+    return run_workflow(repo, event_name, event, workflow="monitor.yml", secrets=secrets)
+
+
+def dispatched_on_a_window_without_traffic(repo, store: str):
+    """Run by hand for a day in 2020: the store holds nothing then, so there is no verdict."""
+    inputs = {"last": "1d", "until": "2020-01-02T00:00:00Z"}
+    return scheduled(repo, store, "workflow_dispatch", {"inputs": inputs})
 
 
 def with_a_retraining_pull_request_open(repo, store: str):
@@ -105,6 +111,7 @@ def runs(new_clone, stores):
         "downturn": lambda repo: scheduled(repo, stores["downturn"]),
         "open_pr": lambda repo: with_a_retraining_pull_request_open(repo, stores["downturn"]),
         "healthy": lambda repo: scheduled(repo, stores["healthy"]),
+        "no_traffic": lambda repo: dispatched_on_a_window_without_traffic(repo, stores["healthy"]),
     }
     clones = {name: released_clone(new_clone) for name in scenarios}
     days = {datetime.now(UTC).date().isoformat()}
@@ -197,3 +204,14 @@ def test_with_a_retraining_pull_request_open_it_is_updated_not_doubled(runs):
     assert remote_branches(repo).keys() == {"main", branch}
     assert in_origin(repo, "rev-parse", f"{branch}^").strip() == head
     assert changed_files(repo, branch) == RETRAIN_FILES
+
+
+def test_a_window_without_traffic_fails_the_run_and_decides_nothing(runs):
+    repo, result, _ = runs["no_traffic"]
+    assert result.exit_code != 0
+    assert "error: no predictions in the store" in result.log
+    assert "between 2020-01-01T00:00:00+00:00 and 2020-01-02T00:00:00+00:00" in result.log
+    assert "Decide whether to retrain" not in result.log
+    assert result.gh_calls == []
+    head = run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
+    assert remote_branches(repo) == {"main": head}
