@@ -29,7 +29,9 @@ REQUESTS = 12  # x BATCH applications, each with its outcome: >= retrain.min_lab
 OPEN_PR = {"number": 31, "headRefName": "retrain/2026-11-20", "isCrossRepository": False}
 FORK_PR = {"number": 32, "headRefName": "retrain/mine", "isCrossRepository": True}
 # What the retraining commit changes here: the feedback's DVC pointer, and data/.gitignore
-# for the folder it tracks. dvc repro rebuilds the same model: ingest does not read feedback.
+# for the folder it tracks. dvc repro rebuilds the same model while ingest does not read
+# data/feedback; once it is an ingest source tracked on main, this is data/feedback.dvc and
+# dvc.lock (with the reports the pipeline rewrites).
 RETRAIN_FILES = {"data/.gitignore", "data/feedback.dvc"}
 
 
