@@ -82,6 +82,18 @@ def build_sample_project(source: Path, target: Path) -> Path:
     return target
 
 
+def remote_tags(repo: Path) -> set[str]:
+    """The tags on the repository's origin."""
+    listed = run("git", "ls-remote", "--tags", "origin", cwd=repo).stdout.splitlines()
+    return {line.split("refs/tags/")[1].removesuffix("^{}") for line in listed}
+
+
+def remote_branches(repo: Path) -> dict[str, str]:
+    """The branches on the repository's origin, each with its commit."""
+    listed = run("git", "ls-remote", "--heads", "origin", cwd=repo).stdout.splitlines()
+    return {ref.removeprefix("refs/heads/"): sha for sha, ref in map(str.split, listed)}
+
+
 def clone_folder(template: Path, target: Path) -> Path:
     """A copy of a prepared repository (git history, DVC cache and all) to change freely."""
     shutil.copytree(template, target, symlinks=True)
