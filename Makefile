@@ -33,6 +33,7 @@ lock: $(VENV)/.dev ## Pin constraints.txt to what .venv holds (then rebuild: dvc
 install: $(BIN)/modelops ## Create .venv and install the package (no dev extras)
 
 run: $(BIN)/modelops ## Create .venv, install, run the pipeline (dvc repro) and print the result
+	deploy/feedback_folder.sh
 	$(BIN)/dvc repro
 	@echo
 	@$(BIN)/modelops summary

@@ -3,6 +3,7 @@
 # one is configured (DVC_REMOTE_URL), else rebuild it from the sources (the pipeline is
 # deterministic). Either way, fail unless its hash is the one dvc.lock records.
 set -euo pipefail
+"$(dirname "$0")/feedback_folder.sh"
 if [ -n "${DVC_REMOTE_URL:-}" ]; then
   dvc remote add --local --default --force ci "$DVC_REMOTE_URL"
   dvc pull models/model.skops || dvc repro

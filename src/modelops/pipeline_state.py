@@ -46,7 +46,7 @@ def output_hashes(repo: Path, rev: str | None = None) -> dict[str, str]:
 
     with _open(repo, rev) as dvc_repo:
         try:
-            outs = list(dvc_repo.index.outs)
+            outs = [out for out in dvc_repo.index.outs if _in_pipeline(out.stage)]
         except DvcException as err:
             raise InputError(f"dvc.lock: cannot be read: {shown_text(str(err), 200)}") from None
         return dict(
@@ -67,6 +67,7 @@ def stage_outputs(repo: Path, rev: str | None = None) -> dict[str, list[str]]:
             return {
                 stage.name: [str(out.def_path) for out in stage.outs]
                 for stage in dvc_repo.index.stages
+                if _in_pipeline(stage)
             }
         except DvcException as err:
             raise InputError(f"dvc.yaml: cannot be read: {shown_text(str(err), 200)}") from None
@@ -82,7 +83,7 @@ def data_hashes(repo: Path, rev: str | None = None) -> dict[str, str]:
     with _open(repo, rev) as dvc_repo:
         try:
             files = {}
-            for stage in dvc_repo.index.stages:
+            for stage in filter(_in_pipeline, dvc_repo.index.stages):
                 for item in [*stage.deps, *stage.outs]:
                     if isinstance(item, ParamsDependency):
                         continue
@@ -93,3 +94,11 @@ def data_hashes(repo: Path, rev: str | None = None) -> dict[str, str]:
         except DvcException as err:
             raise InputError(f"dvc.lock: cannot be read: {shown_text(str(err), 200)}") from None
     return dict(sorted(files.items()))
+
+
+def _in_pipeline(stage) -> bool:
+    """A stage of dvc.yaml; not data tracked with `dvc add` (data/feedback.dvc), whose paths
+    are relative to its .dvc file and which the ingest stage lists as a dependency anyway."""
+    from dvc.stage import PipelineStage
+
+    return isinstance(stage, PipelineStage)

@@ -133,6 +133,7 @@ def _rebuilt(repo: Path, commit: str, out: str, md5: str) -> Path:
         _run(repo, "git", "worktree", "add", "--detach", str(tree), commit)
         try:
             _run(tree, "dvc", "config", "--local", "cache.dir", str(cache))
+            _restore_added_data(tree)
             env = {"PYTHONPATH": str(tree / "src")}  # the commit's own package, not this one
             # --no-run-cache: really run, never restore an output from a (possibly bad) cache.
             _run(tree, "dvc", "repro", "--no-run-cache", stage, env=env)
@@ -149,6 +150,27 @@ def _rebuilt(repo: Path, commit: str, out: str, md5: str) -> Path:
             subprocess.run(
                 ["git", "worktree", "remove", "--force", str(tree)], cwd=repo, capture_output=True
             )
+
+
+def _restore_added_data(tree: Path) -> None:
+    """Put back the data tracked with `dvc add` (data/feedback), which git does not hold: an
+    empty folder is made from its .dvc file alone (there is nothing to fetch), anything else is
+    checked out of the DVC cache."""
+    import yaml
+
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "*.dvc"], cwd=tree, capture_output=True, check=True
+    ).stdout.decode()
+    to_check_out = []
+    for name in filter(None, listed.split("\0")):
+        spec = yaml.safe_load((tree / name).read_text(encoding="utf-8")) or {}
+        for out in spec.get("outs", []):
+            if out.get("nfiles") == 0 and str(out.get("md5", "")).endswith(".dir"):
+                (tree / name).parent.joinpath(out["path"]).mkdir(parents=True, exist_ok=True)
+            elif name not in to_check_out:
+                to_check_out.append(name)
+    if to_check_out:
+        _run(tree, "dvc", "checkout", *to_check_out)
 
 
 def _stage_writing(repo: Path, commit: str, out: str) -> str:

@@ -17,7 +17,7 @@ TYPOS = [
                 ("'dataset.max_quarantine_shares'", "did you mean 'max_quarantine_share'")),
     BadContract("min_row", replaced("min_rows: 1000", "min_row: 1000"),
                 ("'dataset.min_row'", "did you mean 'min_rows'")),
-    BadContract("unique_misspelt", replaced("unique: true", "uniqe: true"),
+    BadContract("unique_misspelt", replaced("unique: true, max", "uniqe: true, max"),
                 ("'columns.applicant_id.uniqe'", "did you mean 'unique'")),
     BadContract("top_level_section", replaced("row_rules:", "row_rule:"),
                 ("unknown key 'row_rule'", "did you mean 'row_rules'")),

@@ -13,7 +13,8 @@ from modelops.data.corrections import apply_corrections
 from modelops.data.validation import validate_against_contract
 
 NONE = {"normalized_category_values": 0, "synonyms_mapped": 0, "numeric_text_coerced": 0,
-        "missing_codes_mapped": 0, "exact_duplicates_dropped": 0}  # fmt: skip
+        "missing_codes_mapped": 0, "exact_duplicates_dropped": 0,
+        "older_observations_dropped": 0}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

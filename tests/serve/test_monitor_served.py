@@ -8,7 +8,6 @@ applicants are an alert (exit 1) naming Income and Age; /dashboard shows the sam
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import httpx
 import numpy as np
@@ -16,51 +15,17 @@ import pandas as pd
 import pytest
 from serve.live import MODELOPS
 from support.repos import run
+from support.traffic import applications, serve_traffic
 
 REQUESTS = 12  # of 50 applications each
 REFUSED = 3
-
-
-def applications(project, change=None) -> tuple[list[dict], list[str]]:
-    """The held-out applications as a client sends them, and their outcomes."""
-    from modelops.config.params import load_params
-
-    test = pd.read_parquet(project / "data/processed/test.parquet")
-    features = list(load_params(project / "params.yaml").data.features)
-    rows = test.sample(REQUESTS * 50, replace=True, random_state=0).reset_index(drop=True)
-    if change is not None:
-        rows = change(rows)
-    sent = [
-        {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-        for r in rows[features].to_dict("records")
-    ]
-    return sent, rows["Status"].tolist()
-
-
-def serve_traffic(server, sent: list[dict], outcomes: list[str]) -> None:
-    with httpx.Client(base_url=server.url, timeout=60) as client:
-        ids = []
-        for start in range(0, len(sent), 50):
-            answer = client.post("/v1/predict", json={"applications": sent[start : start + 50]})
-            assert answer.status_code == 200, answer.text
-            ids += [p["prediction_id"] for p in answer.json()["predictions"]]
-        for _ in range(REFUSED):
-            refused = client.post("/v1/predict", json={**sent[0], "Age": 5})
-            assert refused.status_code == 422
-        now = datetime.now(UTC).isoformat()
-        for prediction_id, outcome in list(zip(ids, outcomes, strict=True))[::2]:
-            done = client.post(
-                "/v1/outcomes",
-                json={"prediction_id": prediction_id, "outcome": outcome, "observed_at": now},
-            )
-            assert done.status_code == 201, done.text
 
 
 @pytest.fixture(scope="module")
 def steady(launch, project, bundle_folder, tmp_path_factory):
     store = f"sqlite:///{tmp_path_factory.mktemp('monitor-steady') / 'predictions.db'}"
     server = launch(project, store, bundle=bundle_folder("v0.1.0"))
-    serve_traffic(server, *applications(project))
+    serve_traffic(server, *applications(project, REQUESTS), refused=REFUSED, outcome_every=2)
     return server, store
 
 
@@ -71,7 +36,9 @@ def drifted(launch, project, bundle_folder, tmp_path_factory):
 
     store = f"sqlite:///{tmp_path_factory.mktemp('monitor-drift') / 'predictions.db'}"
     server = launch(project, store, bundle=bundle_folder("v0.1.0"))
-    serve_traffic(server, *applications(project, poorer_and_older))
+    serve_traffic(
+        server, *applications(project, REQUESTS, poorer_and_older), refused=REFUSED, outcome_every=2
+    )
     return server, store
 
 

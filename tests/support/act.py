@@ -47,6 +47,10 @@ class ActRun:
         """The copy the gh stand-in kept of a file given to call number `call`."""
         return self.gh_records / f"call-{call}" / "files" / name
 
+    def gh_token(self, call: int) -> str:
+        """The GH_TOKEN call number `call` of the gh stand-in was given."""
+        return (self.gh_records / f"call-{call}" / "token").read_text()
+
     @property
     def gh_calls(self) -> list[tuple[list[str], list[str]]]:
         """Each call to the gh stand-in: its arguments and the names of the files it got."""
@@ -95,9 +99,15 @@ def free_port() -> int:
 
 
 def run_workflow(
-    repo: Path, event_name: str, event: dict, job: str | None = None, workflow: str | None = None
+    repo: Path,
+    event_name: str,
+    event: dict,
+    job: str | None = None,
+    workflow: str | None = None,
+    secrets: dict[str, str] | None = None,
 ) -> ActRun:
-    """Run a workflow (or one job of it) with act, on the host, for an event."""
+    """Run a workflow (or one job of it) with act, on the host, for an event, with
+    GITHUB_TOKEN and any other secrets given."""
     work = repo.parent
     records, artifacts, gh_records = work / "cml-records", work / "artifacts", work / "gh-records"
     docker_records = work / "docker-records"
@@ -127,6 +137,8 @@ def run_workflow(
         # of every package is most of that time; Python compiles what a job imports anyway.
         "--env", "PIP_COMPILE=0",
     ]  # fmt: skip
+    for name, value in (secrets or {}).items():
+        command += ["--secret", f"{name}={value}"]
     for action, folder in ACTIONS.items():
         command += ["--local-repository", f"{action}={folder}"]
     env = tool_env()

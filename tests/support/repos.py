@@ -38,11 +38,16 @@ def run(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProces
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
 # The project's own results: a sample project starts without them (they describe other data).
 PROJECT_RESULTS = ("dvc.lock", "reports")
+FEEDBACK = Path("data") / "feedback"  # tracked by `dvc add`: not in git
 
 
 def copy_project(source: Path, target: Path) -> Path:
-    """Copy the files git would commit (tracked or not ignored) into a new repo, committed."""
+    """Copy the files git would commit (tracked or not ignored) into a new repo, committed,
+    with the data tracked by `dvc add` (data/feedback) as the source has it."""
     _copy_files(source, target)
+    for added in (FEEDBACK,):
+        if (source / added).is_dir():
+            shutil.copytree(source / added, target / added)
     return _commit_new_repo(target, "project copy")
 
 
@@ -55,11 +60,16 @@ def sample_project(source: Path, target: Path) -> Path:
     shutil.copy2(SAMPLE_DIR / "credit.csv", target / "data" / "external" / "credit.csv")
     shutil.copy2(SAMPLE_DIR / "params.yaml", target / "params.yaml")
     shutil.copy2(SAMPLE_DIR / "contract.yaml", target / "data" / "contract.yaml")
+    # The sample has no production feedback yet: an empty folder, recorded by `dvc add`.
+    shutil.rmtree(target / FEEDBACK, ignore_errors=True)
+    (target / FEEDBACK).mkdir()
     for name in PROJECT_RESULTS:
         path = target / name
         if path.is_dir():
             shutil.rmtree(path)
         path.unlink(missing_ok=True)
+    run("git", "init", "-q", "-b", "main", cwd=target)
+    run("dvc", "add", "-q", str(FEEDBACK), cwd=target)
     return _commit_new_repo(target, "sample project")
 
 
@@ -70,6 +80,18 @@ def build_sample_project(source: Path, target: Path) -> Path:
     run("git", "add", "-A", cwd=target)
     run("git", "commit", "-q", "-m", "pipeline run", cwd=target)
     return target
+
+
+def remote_tags(repo: Path) -> set[str]:
+    """The tags on the repository's origin."""
+    listed = run("git", "ls-remote", "--tags", "origin", cwd=repo).stdout.splitlines()
+    return {line.split("refs/tags/")[1].removesuffix("^{}") for line in listed}
+
+
+def remote_branches(repo: Path) -> dict[str, str]:
+    """The branches on the repository's origin, each with its commit."""
+    listed = run("git", "ls-remote", "--heads", "origin", cwd=repo).stdout.splitlines()
+    return {ref.removeprefix("refs/heads/"): sha for sha, ref in map(str.split, listed)}
 
 
 def clone_folder(template: Path, target: Path) -> Path:

@@ -78,3 +78,33 @@ def test_an_extract_without_a_source_column_is_tagged_by_its_file_name(sample, t
     table = read_table_file(tmp_path / "june_extract.csv", "source")
     assert table["source"].unique().tolist() == ["june_extract"]
     assert table["applicant_id"].tolist() == sample["applicant_id"].iloc[:10].tolist()
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_folder_source_reads_its_files_by_name_skipping_dot_files(sample, tmp_path, kind):
+    folder = tmp_path / "feedback"
+    folder.mkdir()
+    parts = {"2026-11": sample.iloc[10:20], "2026-10": sample.iloc[0:10]}
+    for name, rows in parts.items():
+        path = folder / f"{name}.{kind}"
+        rows.to_csv(path, index=False) if kind == "csv" else rows.to_parquet(path, index=False)
+    # A write in progress (output_set stages .X.tmp) and a file of the other kind are not read.
+    sample.iloc[50:60].to_csv(folder / f".2026-12.{kind}", index=False)
+    (folder / "notes.txt").write_text("not a table\n", encoding="utf-8")
+    table = read_source(Source(name="feedback", kind=kind, path=str(folder)))
+    assert table["applicant_id"].tolist() == sample["applicant_id"].iloc[:20].tolist()
+
+
+def test_an_empty_folder_source_is_zero_rows_and_adds_no_columns(sources, tmp_path):
+    (tmp_path / "feedback").mkdir()
+    empty = Source(name="feedback", kind="csv", path=str(tmp_path / "feedback"))
+    assert len(read_source(empty)) == 0
+    alone = ingest((sources["csv"],), "source")
+    with_empty = ingest((sources["csv"], empty), "source")
+    assert with_empty.equals(alone)
+    assert list(with_empty.dtypes) == list(alone.dtypes)
+
+
+def test_a_missing_folder_source_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"'feedback': file .*gone not found"):
+        read_source(Source(name="feedback", kind="csv", path=str(tmp_path / "gone")))

@@ -66,3 +66,55 @@ def test_an_id_in_both_parts_is_refused(sample):
 def test_a_test_size_too_small_for_every_class_names_the_key(sample):
     with pytest.raises(ParamsError, match=r"'split\.test_size' 0\.0001 cannot hold every Status"):
         split_dataset(sample, "Status", 0.0001, 42)
+
+
+def with_feedback(sample: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The sample with its last n rows turned into feedback: one prediction an hour, given in
+    shuffled order, two of them at the same time."""
+    table = sample.copy()
+    rows = table.index[-n:]
+    hours = pd.Series(range(n)).sample(frac=1, random_state=0).to_numpy().copy()
+    hours[hours == n - 1] = n - 2  # the two newest predictions at one time
+    table.loc[rows, "prediction_id"] = [f"p{i:04d}" for i in range(n)]
+    times = pd.Timestamp("2026-10-01", tz="UTC") + pd.to_timedelta(hours, unit="h")
+    table["predicted_at"] = pd.Series(times, index=rows).reindex(table.index)
+    return table
+
+
+def test_the_newest_feedback_goes_to_test_and_the_rest_splits_as_before(sample):
+    table = with_feedback(sample, 200)
+    train, test = split_dataset(table, "Status", 0.2, 42, "applicant_id", 0.25)
+    feedback = table[table["predicted_at"].notna()]
+    newest = feedback.sort_values(["predicted_at", "prediction_id"]).tail(50)
+    assert set(newest["prediction_id"]) <= set(test["prediction_id"])
+    # Older feedback and the original rows are split stratified, test_size to test.
+    rest_in_test = test[~test["prediction_id"].isin(newest["prediction_id"])]
+    assert len(rest_in_test) == round(0.2 * (len(table) - 50))
+    assert train["predicted_at"].max() <= newest["predicted_at"].min()
+    assert len(train) + len(test) == len(table)
+
+
+def test_no_prediction_is_in_both_train_and_test(sample):
+    train, test = split_dataset(with_feedback(sample, 200), "Status", 0.2, 42, None, 0.25)
+    assert set(train["prediction_id"].dropna()).isdisjoint(test["prediction_id"].dropna())
+    assert train["prediction_id"].notna().sum() + test["prediction_id"].notna().sum() == 200
+
+
+def test_newest_ties_are_broken_by_prediction_id(sample):
+    table = with_feedback(sample, 200)
+    _, test = split_dataset(table, "Status", 0.2, 42, "applicant_id", 1 / 200)
+    tied = table[table["predicted_at"] == table["predicted_at"].max()]["prediction_id"]
+    assert len(tied) == 2
+    recent = set(test["prediction_id"].dropna()) & set(tied)
+    assert recent == {max(tied)}
+
+
+def test_without_feedback_rows_the_split_is_the_one_it_always_was(parts, sample):
+    for share in (0.0, 0.2, 1.0):
+        again = split_dataset(sample, "Status", 0.2, 42, "applicant_id", share)
+        for part, repeat in zip(parts, again, strict=True):
+            pd.testing.assert_frame_equal(part, repeat)
+    # Provenance columns that are there but empty (no feedback rows) change nothing either.
+    empty = sample.assign(predicted_at=pd.NaT, prediction_id=None)
+    _, test = split_dataset(empty, "Status", 0.2, 42, "applicant_id", 0.2)
+    pd.testing.assert_frame_equal(test[sample.columns], parts[1])

@@ -112,7 +112,8 @@ def split(
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Split into train and test sets, stratified on the target (split.*)."""
+    """Split into train and test sets, stratified on the target, the newest feedback in test
+    (split.*)."""
     from modelops.data.split import split_dataset
     from modelops.files import output_set, read_table
 
@@ -123,6 +124,7 @@ def split(
         params.split.test_size,
         params.split.seed,
         contract.dataset.id_column,
+        params.split.recent_test_share,
     )
     with output_set() as outputs:
         train.to_parquet(outputs.stage(train_output), index=False)

@@ -20,7 +20,12 @@ from modelops.errors import shown
 ColumnType = Literal["string", "category", "integer", "number"]
 NUMERIC_TYPES = ("integer", "number")
 ROW_RULE = re.compile(r"^\s*(\w+)\s*(<=|>=|==|!=|<|>)\s*(-?[\w.]+)\s*$")
-RULE_SUFFIXES = ("type", "integer", "range", "allowed", "not_null", "unique", "max_missing")
+RULE_SUFFIXES = ("type", "integer", "range", "allowed", "not_null", "unique", "max_missing",
+                 "feedback_only")  # fmt: skip
+# Provenance columns whose role the code relies on: the split sends the newest predictions to
+# test, training weights rows by propensity, and no prediction is in both train and test.
+PREDICTION_ID, PREDICTED_AT, PROPENSITY = "prediction_id", "predicted_at", "propensity"
+PROVENANCE_ROLES = {PREDICTION_ID: "string", PREDICTED_AT: "timestamp", PROPENSITY: "number"}
 
 
 def normalize_category(value: str) -> str:
@@ -151,6 +156,72 @@ class Corrections(Strict):
     coerce_numeric_text: bool = False
     missing_codes: list[float] = Field(default_factory=list)
     drop_exact_duplicates: bool = False
+    # A provenance timestamp column: of the rows sharing an id, the one observed last is kept.
+    keep_newest_per_id: str | None = None
+
+
+class ProvenanceColumn(Strict):
+    """A column that rows returning from production carry: present on each of them, on no
+    other row, and never a feature."""
+
+    type: Literal["string", "category", "number", "timestamp"]
+    unique: bool = False
+    min: float | None = None
+    max: float | None = None
+    allowed: list[str] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ProvenanceColumn:
+        if (self.min is not None or self.max is not None) and self.type != "number":
+            raise ValueError(f"min and max apply to number columns, not {self.type}")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}: no value can pass")
+        if self.allowed is not None and self.type != "category":
+            raise ValueError(f"allowed applies to category columns, not {self.type}")
+        return self
+
+    def as_column_rule(self) -> ColumnRule:
+        """The rule a row of the provenance source is checked with (never missing there);
+        a timestamp is checked as text by its own type check."""
+        kind = "string" if self.type == "timestamp" else self.type
+        fields = self.model_dump(exclude={"type"})
+        return ColumnRule(type=kind, max_missing=0.0, **fields)
+
+
+class Provenance(Strict):
+    """Which ingest source holds the rows that return from production, and the provenance
+    columns they carry. On that source's rows a provenance column must be there and valid
+    (a row breaking it is quarantined); on every other row it must be absent or empty. There
+    is no missing share: it would only measure how much of the data is feedback."""
+
+    source: str = Field(min_length=1)
+    columns: dict[str, ProvenanceColumn] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _roles(self) -> Provenance:
+        for name, kind in PROVENANCE_ROLES.items():
+            column = self.columns.get(name)
+            if column is None or column.type != kind:
+                raise ValueError(f"columns.{name} must be declared, of type {kind}")
+        propensity = self.columns[PROPENSITY]
+        if propensity.min is None or propensity.min < 0 or propensity.max is None:
+            raise ValueError(f"columns.{PROPENSITY} needs min >= 0 and max (a probability)")
+        if propensity.max > 1:
+            raise ValueError(f"columns.{PROPENSITY}.max must be at most 1 (a probability)")
+        if not self.columns[PREDICTION_ID].unique:
+            raise ValueError(f"columns.{PREDICTION_ID} needs unique: true")
+        return self
+
+    def rules(self, normalize: bool) -> dict[str, ColumnRule]:
+        """The column rules a row of the provenance source is checked with."""
+        rules = {name: c.as_column_rule() for name, c in self.columns.items()}
+        return {
+            n: r.normalized() if normalize and r.type == "category" else r for n, r in rules.items()
+        }
+
+    @property
+    def timestamps(self) -> list[str]:
+        return [name for name, c in self.columns.items() if c.type == "timestamp"]
 
 
 class Contract(Strict):
@@ -161,6 +232,7 @@ class Contract(Strict):
     corrections: Corrections = Corrections()
     columns: dict[str, ColumnRule] = Field(min_length=1)
     row_rules: list[RowRule] = Field(default_factory=list)
+    provenance: Provenance | None = None
 
     @property
     def positive(self) -> str:
@@ -192,6 +264,7 @@ class Contract(Strict):
                     "max_missing: 0"
                 )
         self._check_row_rules()
+        self._check_provenance()
         contract = self._normalized() if self.corrections.normalize_categories else self
         # The target's values live under target:; its column rule takes them from there.
         columns = dict(contract.columns)
@@ -222,6 +295,22 @@ class Contract(Strict):
                     raise ValueError(
                         f"row rule {shown(rule.name)}: column {side!r} is not a number column"
                     )
+
+    def _check_provenance(self) -> None:
+        names = self.provenance.columns if self.provenance else {}
+        both = next((name for name in names if name in self.columns), None)
+        if both is not None:
+            raise ValueError(f"provenance.columns.{both} is also under columns: name it once")
+        newest = self.corrections.keep_newest_per_id
+        if newest is None:
+            return
+        if self.dataset.id_column is None:
+            raise ValueError("corrections.keep_newest_per_id needs dataset.id_column")
+        if newest not in names or names[newest].type != "timestamp":
+            raise ValueError(
+                f"corrections.keep_newest_per_id {shown(newest)} must be a timestamp column "
+                "under provenance.columns"
+            )
 
     def _normalized(self) -> Contract:
         columns = {}

@@ -76,6 +76,9 @@ class IngestParams(Strict):
 class SplitParams(Strict):
     test_size: float = Field(gt=0, lt=1)
     seed: int = Seed
+    # The newest share of feedback rows (by predicted_at) that go to test, so that the gate
+    # judges a retrained model on recent production applications; test_size of the rest.
+    recent_test_share: float = Field(0.2, ge=0, le=1)
 
 
 class LogisticRegressionParams(Strict):
@@ -121,6 +124,10 @@ class TrainParams(Strict):
     model: ModelKind
     seed: int = Seed
     cv_folds: int = Field(ge=2, le=50)
+    # Feedback rows have outcomes only where a loan was granted: inverse_propensity weights
+    # each by 1/propensity (an explored approval stands for the rejections it was drawn
+    # from); original rows weigh 1.
+    feedback_weighting: Literal["none", "inverse_propensity"] = "none"
     logistic_regression: LogisticRegressionParams = LogisticRegressionParams()
     random_forest: RandomForestParams = RandomForestParams()
     hist_gradient_boosting: HistGradientBoostingParams = HistGradientBoostingParams()
@@ -347,8 +354,11 @@ def check_against_contract(
         contract.dataset.id_column: "is the id column",
         params.data.source_column: "is the source column (where a row came from)",
     }
+    provenance = contract.provenance
     for i, feature in enumerate(params.data.features):
         key = f"data.features[{i}]"
+        if provenance is not None and feature in provenance.columns:
+            fail(key, feature, "is a provenance column (feedback rows only): never a feature")
         if feature not in columns:
             fail(key, feature, not_there)
         if feature in excluded:

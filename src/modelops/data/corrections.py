@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from modelops.config.contract import Contract
+from modelops.data.rules import as_timestamps
 
 PLAIN_NUMBER = r"-?\d+(?:\.\d+)?"
 
@@ -42,8 +43,10 @@ def apply_corrections(
         "numeric_text_coerced": 0,
         "missing_codes_mapped": 0,
         "exact_duplicates_dropped": 0,
+        "older_observations_dropped": 0,
     }
-    for name, rule in contract.columns.items():
+    provenance = contract.provenance.rules(False) if contract.provenance else {}
+    for name, rule in {**contract.columns, **provenance}.items():
         if name not in data:
             continue
         column = data[name]
@@ -71,12 +74,37 @@ def apply_corrections(
         data[name] = column
     data = data.assign(_changed=changed)
     if fixes.drop_exact_duplicates:
-        compared = [c for c in data.columns if c in contract.columns and c != source_column]
+        # Provenance counts: two predictions for one application are two observations.
+        known = {**contract.columns, **provenance}
+        compared = [c for c in data.columns if c in known and c != source_column]
         duplicated = data.duplicated(subset=compared or None, keep="first")
         counts["exact_duplicates_dropped"] = int(duplicated.sum())
         data = data[~duplicated.to_numpy()]
+    newest, id_column = fixes.keep_newest_per_id, contract.dataset.id_column
+    if newest is not None and newest in data and id_column in data:
+        older = older_observations(data[id_column], data[newest])
+        counts["older_observations_dropped"] = int(older.sum())
+        data = data[~older]
     rows_corrected = int(data["_changed"].sum())
     return Corrected(data.drop(columns="_changed").reset_index(drop=True), counts, rows_corrected)
+
+
+def older_observations(ids: pd.Series, observed_at: pd.Series) -> np.ndarray:
+    """Rows to drop so that each id observed at least once keeps only its newest row: the
+    latest observed_at wins, a row without one (the original data) counts as oldest, and of
+    rows observed at the same time the later one in the table wins (sources in the order of
+    ingest.sources, files by name, rows in file order). Ids never observed are left to the
+    uniqueness rule: two original rows with one id are an error in the data, not an update."""
+    observed = as_timestamps(observed_at).reset_index(drop=True)
+    key = ids.astype("string").reset_index(drop=True)
+    updated = key.isin(key[observed.notna()].dropna())
+    rows = pd.DataFrame({"id": key, "observed": observed, "position": range(len(key))})[updated]
+    newest = rows.sort_values(["observed", "position"], na_position="first").drop_duplicates(
+        "id", keep="last"
+    )
+    kept = np.zeros(len(key), dtype=bool)
+    kept[newest["position"].to_numpy()] = True
+    return updated.to_numpy() & ~kept
 
 
 def category_text(column: pd.Series) -> pd.Series:

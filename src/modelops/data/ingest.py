@@ -11,12 +11,25 @@ from modelops.errors import InputError, redact, shown_text
 
 
 def read_source(source: Source) -> pd.DataFrame:
-    """Read one source as it is; a missing file or failing query is an InputError."""
+    """Read one source as it is; a missing file or failing query is an InputError.
+
+    A csv or parquet source whose path is a folder reads every *.csv (or *.parquet) file in
+    it, sorted by name, skipping dot-files (a write in progress stages `.name.tmp` beside its
+    target): an empty folder is a source of 0 rows.
+    """
     if source.kind == "sql":
         return _read_sql(source)
     path = Path(source.path or "")
+    if path.is_dir():
+        files = sorted(p for p in path.glob(f"*.{source.kind}") if not p.name.startswith("."))
+        frames = [_read_file(source, file) for file in files]
+        return pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame()
     if not path.is_file():
         raise InputError(f"source '{source.name}': file {path} not found")
+    return _read_file(source, path)
+
+
+def _read_file(source: Source, path: Path) -> pd.DataFrame:
     try:
         if source.kind == "csv":
             return pd.read_csv(path, encoding="utf-8")
@@ -28,8 +41,6 @@ def read_source(source: Source) -> pd.DataFrame:
         ) from None
     except pd.errors.EmptyDataError:
         raise InputError(f"source '{source.name}': file.format: {path} is empty") from None
-    except IsADirectoryError:
-        raise InputError(f"source '{source.name}': file.format: {path} is a folder") from None
     except (pd.errors.ParserError, ValueError, OSError) as err:
         reason = shown_text(_first_line(err), 200)
         raise InputError(
@@ -83,7 +94,10 @@ def combine_sources(frames: dict[str, pd.DataFrame], source_column: str) -> pd.D
     for name, frame in frames.items():
         if source_column in frame.columns:
             raise InputError(f"source '{name}': already has a column named '{source_column}'")
-        tagged.append(frame.assign(**{source_column: name}))
+        if len(frame.columns):  # a folder without files yet adds no rows and no columns
+            tagged.append(frame.assign(**{source_column: name}))
+    if not tagged:
+        return pd.DataFrame({source_column: pd.Series(dtype="str")})
     combined = pd.concat(tagged, ignore_index=True, sort=False)
     # A column typed differently by two sources (numbers in one, text in another) is kept as
     # text: the contract's corrections and type rules judge it, and Parquet can store it.

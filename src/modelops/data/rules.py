@@ -8,7 +8,7 @@ import operator
 
 import pandas as pd
 
-from modelops.config.contract import Contract, RowRule, is_number
+from modelops.config.contract import ColumnRule, Contract, RowRule, is_number
 
 COMPARISONS = {
     "<=": operator.le,
@@ -29,36 +29,58 @@ def pandera_schema(contract: Contract):
     """The row-level rules as a pandera DataFrameSchema; check names are rule names."""
     import pandera.pandas as pa
 
-    columns = {}
-    for name, rule in contract.columns.items():
-        checks = []
-        if rule.numeric:
-            checks.append(pa.Check(lambda s: as_numbers(s).notna(), name="type"))
-            if rule.type == "integer":
-                checks.append(pa.Check(lambda s: ~(as_numbers(s) % 1 > 0), name="integer"))
-            if rule.min is not None or rule.max is not None:
-                low = -float("inf") if rule.min is None else rule.min
-                high = float("inf") if rule.max is None else rule.max
-                # A value that is not a number fails `type` only, not `range` as well.
-                checks.append(
-                    pa.Check(
-                        lambda s, lo=low, hi=high: ~(as_numbers(s) < lo) & ~(as_numbers(s) > hi),
-                        name="range",
-                    )
-                )
-        if rule.allowed is not None:
-            allowed = set(rule.allowed)
-            checks.append(pa.Check(lambda s, a=allowed: s.isin(a), name="allowed"))
-        columns[name] = pa.Column(
-            checks=checks,
-            nullable=rule.max_missing > 0,
-            unique=rule.unique,
-            report_duplicates="all",
-            required=False,  # missing columns are schema drift, reported before this runs
-            coerce=False,
-        )
+    columns = {name: _column(rule) for name, rule in contract.columns.items()}
     return pa.DataFrameSchema(
         columns, checks=[_row_check(r) for r in contract.row_rules], strict=False
+    )
+
+
+def provenance_schema(contract: Contract):
+    """The rules a row of the provenance source keeps: every provenance column there, valid."""
+    import pandera.pandas as pa
+
+    provenance = contract.provenance
+    rules = provenance.rules(contract.corrections.normalize_categories)
+    timestamps = provenance.timestamps
+    columns = {name: _column(rule, name in timestamps) for name, rule in rules.items()}
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def as_timestamps(values: pd.Series) -> pd.Series:
+    """UTC times where a value reads as an ISO 8601 time (no zone: UTC), NaT elsewhere."""
+    return pd.to_datetime(values, format="ISO8601", utc=True, errors="coerce")
+
+
+def _column(rule: ColumnRule, timestamp: bool = False):
+    import pandera.pandas as pa
+
+    checks = []
+    if timestamp:
+        checks.append(pa.Check(lambda s: as_timestamps(s).notna(), name="type"))
+    if rule.numeric:
+        checks.append(pa.Check(lambda s: as_numbers(s).notna(), name="type"))
+        if rule.type == "integer":
+            checks.append(pa.Check(lambda s: ~(as_numbers(s) % 1 > 0), name="integer"))
+        if rule.min is not None or rule.max is not None:
+            low = -float("inf") if rule.min is None else rule.min
+            high = float("inf") if rule.max is None else rule.max
+            # A value that is not a number fails `type` only, not `range` as well.
+            checks.append(
+                pa.Check(
+                    lambda s, lo=low, hi=high: ~(as_numbers(s) < lo) & ~(as_numbers(s) > hi),
+                    name="range",
+                )
+            )
+    if rule.allowed is not None:
+        allowed = set(rule.allowed)
+        checks.append(pa.Check(lambda s, a=allowed: s.isin(a), name="allowed"))
+    return pa.Column(
+        checks=checks,
+        nullable=rule.max_missing > 0,
+        unique=rule.unique,
+        report_duplicates="all",
+        required=False,  # missing columns are schema drift, reported before this runs
+        coerce=False,
     )
 
 

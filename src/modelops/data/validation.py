@@ -14,7 +14,7 @@ import pandas as pd
 
 from modelops.config.contract import Contract
 from modelops.data.corrections import apply_corrections
-from modelops.data.rules import as_numbers, pandera_schema
+from modelops.data.rules import as_numbers, as_timestamps, pandera_schema, provenance_schema
 from modelops.errors import SHOWN_EXAMPLES, ConfigError, shown_text
 
 QUARANTINE_REASON = "quarantine_reason"
@@ -90,26 +90,34 @@ def validate_against_contract(
     df: pd.DataFrame, contract: Contract, source_column: str | None = None
 ) -> Validation:
     """Correct df, quarantine rows that break row rules, and judge the data-set rules."""
-    rules: list[RuleResult] = list(_schema_drift(df, contract))
+    rules: list[RuleResult] = list(_schema_drift(df, contract, source_column))
     if any(r.rule == "schema.required_column" and not r.passed for r in rules):
         empty = df.iloc[0:0]
         return _result(empty, empty.assign(**{QUARANTINE_REASON: ""}), len(df), None, {}, rules)
 
     corrected = apply_corrections(df, contract, source_column)
     data = corrected.data
-    reasons = _row_failures(data, contract)
+    reasons = _row_failures(data, contract, source_column)
     broken = reasons.notna().to_numpy()
     quarantine = data[broken].assign(**{QUARANTINE_REASON: reasons[broken]})
-    validated = _typed(data[~broken][[c for c in contract.columns if c in data]], contract)
+    known = [*contract.columns, *(contract.provenance.columns if contract.provenance else ())]
+    validated = _typed(data[~broken][[c for c in known if c in data]], contract)
 
     rules += _row_rule_counts(reasons[broken], data[broken], contract)
     rules += _dataset_rules(len(df), corrected, data, validated, broken, contract)
     return _result(validated, quarantine, len(df), corrected, _by_rule(reasons[broken]), rules)
 
 
-def _schema_drift(df: pd.DataFrame, contract: Contract) -> list[RuleResult]:
+def _schema_drift(
+    df: pd.DataFrame, contract: Contract, source_column: str | None
+) -> list[RuleResult]:
     missing = [name for name, c in contract.columns.items() if c.required and name not in df]
-    unknown = [shown_text(str(c)) for c in df.columns if c not in contract.columns]
+    provenance = contract.provenance.columns if contract.provenance else {}
+    # Provenance columns are required as soon as a row of the provenance source is there.
+    if provenance and _provenance_rows(df, contract, source_column).any():
+        missing += [name for name in provenance if name not in df]
+    known = {**contract.columns, **provenance}
+    unknown = [shown_text(str(c)) for c in df.columns if c not in known]
     results = [
         RuleResult("schema.required_column", name, "missing", "present", False) for name in missing
     ]
@@ -121,13 +129,42 @@ def _schema_drift(df: pd.DataFrame, contract: Contract) -> list[RuleResult]:
     return results
 
 
-def _row_failures(data: pd.DataFrame, contract: Contract) -> pd.Series:
+def _provenance_rows(df: pd.DataFrame, contract: Contract, source_column: str | None):
+    """Which rows came from the provenance source (production feedback)."""
+    if contract.provenance is None or source_column is None or source_column not in df:
+        return pd.Series(False, index=df.index)
+    return df[source_column] == contract.provenance.source
+
+
+def _row_failures(data: pd.DataFrame, contract: Contract, source_column: str | None):
     """For each row, the row rules it breaks ('Age.range; Home.allowed'), or NA."""
+    failures = [_broken_rules(pandera_schema(contract), data)]
+    if contract.provenance is not None:
+        feedback = _provenance_rows(data, contract, source_column).to_numpy()
+        failures.append(_broken_rules(provenance_schema(contract), data[feedback]))
+        # A provenance value on a row that did not return from production is not what it
+        # claims to be: it would be weighted, or sent to test, as feedback.
+        for name in contract.provenance.columns:
+            if name in data:
+                stray = data.index[~feedback & data[name].notna().to_numpy()]
+                failures.append(pd.DataFrame({"index": stray, "rule": f"{name}.feedback_only"}))
+    joined = (
+        pd.concat(failures, ignore_index=True)
+        .drop_duplicates()
+        .sort_values(["index", "rule"])
+        .groupby("index")["rule"]
+        .agg("; ".join)
+    )
+    return joined.reindex(data.index).astype("string")
+
+
+def _broken_rules(schema, data: pd.DataFrame) -> pd.DataFrame:
+    """(index, rule) of every row rule a row of data breaks."""
     import pandera.errors
 
     try:
-        pandera_schema(contract).validate(data, lazy=True)
-        return pd.Series(pd.NA, index=data.index, dtype="string")
+        schema.validate(data, lazy=True)
+        return pd.DataFrame({"index": pd.Series(dtype=int), "rule": pd.Series(dtype=str)})
     except pandera.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     # A check that raised, rather than judged rows, comes back without a row index: the
@@ -142,14 +179,7 @@ def _row_failures(data: pd.DataFrame, contract: Contract) -> pd.Series:
     frame_level = cases["schema_context"] == "DataFrameSchema"
     check = cases["check"].astype(str).map(lambda c: PANDERA_CHECKS.get(c, c))
     rule = check.where(frame_level, cases["column"].astype(str) + "." + check)
-    failures = pd.DataFrame({"index": cases["index"].astype(int), "rule": rule})
-    joined = (
-        failures.drop_duplicates()
-        .sort_values(["index", "rule"])
-        .groupby("index")["rule"]
-        .agg("; ".join)
-    )
-    return joined.reindex(data.index).astype("string")
+    return pd.DataFrame({"index": cases["index"].astype(int), "rule": rule})
 
 
 def _row_rule_counts(reasons: pd.Series, rows: pd.DataFrame, contract: Contract):
@@ -244,10 +274,21 @@ def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> lis
 
 def _typed(validated: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """Give every column the type the contract promises, now that all values conform."""
+    provenance = contract.provenance.columns if contract.provenance else {}
     typed = {}
     for name in validated.columns:
-        rule = contract.columns[name]
-        if rule.numeric:
+        if name in provenance:  # missing on the original rows: kept missing
+            kind = provenance[name].type
+            values = validated[name]
+            if kind == "timestamp":
+                typed[name] = as_timestamps(values)
+            elif kind == "number":
+                typed[name] = as_numbers(values).astype("float64")
+            else:
+                typed[name] = (
+                    values.astype(object).where(values.notna(), None).map(str, na_action="ignore")
+                )
+        elif contract.columns[name].numeric:
             typed[name] = as_numbers(validated[name]).astype("float64")
         else:
             typed[name] = validated[name].astype("str")
@@ -276,6 +317,9 @@ def _result(validated, quarantine, rows_in, corrected, by_rule, rules):
         "passed": not failures,
         "rows_in": rows_in,
         "exact_duplicates_dropped": corrected.counts["exact_duplicates_dropped"]
+        if corrected
+        else 0,
+        "older_observations_dropped": corrected.counts["older_observations_dropped"]
         if corrected
         else 0,
         "rows_corrected": corrected.rows_corrected if corrected else 0,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from modelops.config.contract import PROPENSITY
 from modelops.config.params import BusinessParams, TrainParams
 from modelops.errors import InputError, ParamsError
 from modelops.model.business import choose_threshold
@@ -30,12 +31,67 @@ class Target:
     positive: str
 
 
-def out_of_fold_p_bad(pipeline, X: pd.DataFrame, is_bad: np.ndarray, folds: int, seed: int):
+def out_of_fold_p_bad(
+    pipeline, X: pd.DataFrame, is_bad: np.ndarray, folds: int, seed: int, fit_params=None
+):
     """Probability of default for each training row from a model that never saw that row."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return cross_val_predict(pipeline, X, is_bad, cv=cv, method="predict_proba")[:, 1]
+    return cross_val_predict(pipeline, X, is_bad, cv=cv, method="predict_proba", params=fit_params)[
+        :, 1
+    ]
+
+
+def feedback_weights(train: pd.DataFrame, weighting: str) -> np.ndarray | None:
+    """Each row's weight in fit under train.feedback_weighting, or None for unweighted: with
+    inverse_propensity a feedback row (one with a propensity) weighs 1/propensity, any other
+    row 1; without feedback rows there is nothing to weight."""
+    if weighting == "none" or PROPENSITY not in train.columns:
+        return None
+    propensity = train[PROPENSITY]
+    if propensity.notna().sum() == 0:
+        return None
+    if (propensity <= 0).any():
+        raise InputError(
+            f"train: train.feedback_weighting inverse_propensity: {int((propensity <= 0).sum())} "
+            f"rows have {PROPENSITY} 0, which has no inverse"
+        )
+    return (1.0 / propensity.fillna(1.0)).to_numpy(dtype="float64")
+
+
+def request_feedback_weights(pipeline) -> None:
+    """Route a sample weight to the estimator only (metadata routing must be on): the scaler
+    could take one too, but the weights are about whose outcome is known, not about scale."""
+    classify, scale = _weighable_steps(pipeline)
+    classify.set_fit_request(sample_weight=True)
+    scale.set_fit_request(sample_weight=False)
+
+
+def _weighable_steps(pipeline) -> tuple:
+    numeric = pipeline.named_steps["preprocess"].transformers[0][1]
+    return pipeline.named_steps["classify"], numeric.named_steps["scale"]
+
+
+def _forget_fit_requests(part, seen: set | None = None) -> None:
+    """The routing requests only steered fitting, which is done: take them off every
+    scikit-learn object of the model (fitted clones carry them too), since a model file cannot
+    hold them (skops), so that a weighted model is stored like any other."""
+    seen = set() if seen is None else seen
+    if id(part) in seen:
+        return
+    seen.add(id(part))
+    if isinstance(part, list | tuple):
+        children = part
+    elif isinstance(part, dict):
+        children = part.values()
+    elif type(part).__module__.startswith("sklearn."):
+        vars(part).pop("_metadata_request", None)
+        children = vars(part).values()
+    else:
+        return
+    for child in list(children):
+        _forget_fit_requests(child, seen)
 
 
 def train_model(
@@ -49,6 +105,7 @@ def train_model(
 
     The test set is never looked at here, so its metrics stay an honest estimate.
     """
+    import sklearn
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import FixedThresholdClassifier
 
@@ -67,15 +124,34 @@ def train_model(
         )
     numeric, categorical = feature_kinds(train, features)
     X = train[features]
-    pipeline = build_pipeline(numeric, categorical, params)
-    p_bad = out_of_fold_p_bad(pipeline, X, is_bad, params.cv_folds, params.seed)
-    threshold = choose_threshold(
-        p_bad, is_bad, train[business.amount_column], business.margin, business.loss_given_default
-    )
-    classifier = FixedThresholdClassifier(
-        build_pipeline(numeric, categorical, params),
-        threshold=threshold,
-        pos_label=target.positive,
-        response_method="predict_proba",
-    ).fit(X, train[target.column])
+    weights = feedback_weights(train, params.feedback_weighting)
+    weighted = weights is not None
+    fit_params = {"sample_weight": weights} if weighted else {}
+    # scikit-learn passes a sample weight through the threshold classifier and the pipeline
+    # only with metadata routing, to an estimator that asks for it; the threshold's folds fit
+    # with the same weights as the final model.
+    with sklearn.config_context(enable_metadata_routing=weighted):
+
+        def pipeline():
+            built = build_pipeline(numeric, categorical, params)
+            if weighted:
+                request_feedback_weights(built)
+            return built
+
+        p_bad = out_of_fold_p_bad(pipeline(), X, is_bad, params.cv_folds, params.seed, fit_params)
+        threshold = choose_threshold(
+            p_bad,
+            is_bad,
+            train[business.amount_column],
+            business.margin,
+            business.loss_given_default,
+        )
+        classifier = FixedThresholdClassifier(
+            pipeline(),
+            threshold=threshold,
+            pos_label=target.positive,
+            response_method="predict_proba",
+        ).fit(X, train[target.column], **fit_params)
+    if weighted:
+        _forget_fit_requests(classifier)
     return TrainedModel(classifier, threshold, float(roc_auc_score(is_bad, p_bad)))
