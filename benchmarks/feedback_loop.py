@@ -128,6 +128,8 @@ class Clone:
         local = ROOT / ".dvc" / "config.local"
         if local.is_file():
             shutil.copy2(local, self.repo / ".dvc" / "config.local")
+        if (self.repo / "deploy" / "feedback_folder.sh").is_file():  # as make run does
+            self.run("deploy/feedback_folder.sh")
         self.run("dvc", "checkout", "--quiet")
         params = self.params()
         # Outcomes in a simulation are final the moment they arrive (90 days by default).
