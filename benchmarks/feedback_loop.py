@@ -294,27 +294,12 @@ def monitor_and_decide(arm: Arm, since: datetime, until: datetime) -> dict:
 
 
 def add_feedback_source(clone: Clone) -> str:
-    """Make data/feedback an ingest source. With a folder source in params (the project's
-    way) the folder is tracked by DVC; otherwise one csv source per exported month, and the
-    folder made a dependency of ingest in the clone's dvc.yaml."""
-    params = clone.params()
-    sources = params["ingest"]["sources"]
-    if any(s.get("path") == "data/feedback" for s in sources):
-        clone.run("dvc", "add", "--quiet", "data/feedback")
-        return "data/feedback (folder source, dvc add)"
-    for month in sorted((clone.repo / "data" / "feedback").glob("*.csv")):
-        path = f"data/feedback/{month.name}"
-        if not any(s.get("path") == path for s in sources):
-            sources.append({"name": f"feedback_{month.stem.replace('-', '_')}", "kind": "csv",
-                            "path": path})  # fmt: skip
-    clone.write_params(params)
-    stages = yaml.safe_load((clone.repo / "dvc.yaml").read_text(encoding="utf-8"))
-    deps = stages["stages"]["ingest"]["deps"]
-    if "data/feedback" not in deps:
-        deps.append("data/feedback")
-        text = yaml.safe_dump(stages, sort_keys=False, width=100)
-        (clone.repo / "dvc.yaml").write_text(text, encoding="utf-8")
-    return f"{len(sources) - 1} csv source(s) per month, committed to git"
+    """The exported folder tracked by DVC, as the ingest source `data/feedback` reads it."""
+    sources = clone.params()["ingest"]["sources"]
+    if not any(s.get("path") == "data/feedback" for s in sources):
+        raise SystemExit("params.yaml has no ingest source with path data/feedback")
+    clone.run("dvc", "add", "--quiet", "data/feedback")
+    return "data/feedback (dvc add)"
 
 
 def retrain(arm: Arm, period: int) -> str:
