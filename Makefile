@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run report serve test test-fast lint format clean lock
+.PHONY: help install run report serve simulate test test-fast lint format clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ report: $(BIN)/modelops ## After make run: gate and reports/report.md against BA
 
 serve: $(BIN)/modelops ## After make run: the prediction service on 127.0.0.1:8000 (docs at /docs)
 	$(BIN)/modelops serve
+
+simulate: $(VENV)/.dev ## The feedback loop run for real in a temporary clone of HEAD (~10-15 min)
+	$(BIN)/python benchmarks/feedback_loop.py
 
 # pytest keeps its assertion-rewritten test modules as bytecode, unless the environment says
 # not to write any: that is 4 s of rewriting in every worker of every run.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from resample import jittered_resample
 
 from modelops.config.contract import load_contract
 from modelops.data.validation import validate_against_contract
@@ -25,10 +26,8 @@ ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 def noisy_resample(sample: pd.DataFrame, rows: int, seed: int = 0) -> pd.DataFrame:
     """The sample drawn with replacement, numbers jittered, and a little realistic dirt."""
     rng = np.random.default_rng(seed)
-    df = sample.sample(rows, replace=True, random_state=seed).reset_index(drop=True)
+    df = jittered_resample(sample, rows, seed, rng)
     df["applicant_id"] = [f"B{i:07d}" for i in range(rows)]
-    for column in ["Expenses", "Income", "Assets", "Debt"]:
-        df[column] = (df[column] * rng.normal(1.0, 0.05, rows)).round()
     dirt = rng.random(rows)
     df.loc[dirt < 0.01, "Home"] = df.loc[dirt < 0.01, "Home"].str.upper() + " "  # corrected
     df.loc[(dirt >= 0.01) & (dirt < 0.012), "Income"] = 99999999  # sentinel -> missing

@@ -1,0 +1,616 @@
+"""The whole feedback loop, run for real on this machine: a stream of loan applications over
+periods, a downturn from some period on (feedback_world.py says what changes), the prediction
+service answering, outcomes coming back a period later for the loans made (and the explored
+ones), the monitor and the retrain policy each period, and, in arm (b), retraining through the
+real pipeline when the policy says so. Arm (a) never retrains: same stream, same truth.
+
+Everything happens in a temporary clone of this repository's HEAD (commit what you want run;
+the DVC cache is shared through .dvc/config.local): model v0 is registered and promoted to
+prod, released as a bundle, and `modelops serve` serves the bundle (uvicorn on 127.0.0.1, a
+SQLite store per arm). A retrain in (b) is what the scheduled workflow and the reviewer do:
+`modelops feedback export`, the export made an ingest source, a commit on a retrain branch,
+`dvc repro`, `modelops gate` against main and prod, merge, `modelops registry register` and
+`promote --stage prod` (each checks the gate again), `modelops release bundle`, the bundle
+unpacked where the service reads it and the service told to reload. A gate that fails leaves
+the old model serving: that is an outcome like any other.
+
+Live ROC AUC "all" is the oracle view: every application of the period scored against the
+simulated truth, which no lender sees. "Labelled" is what the monitor sees: the window's
+outcomes (loans made, and explored ones), a period late.
+
+Prints progress to stderr and, at the end, the Markdown table (stdout). Run with the venv
+active, after `make run`:  python benchmarks/feedback_loop.py [--periods 8] [--rows 1500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pandas as pd
+import yaml
+from feedback_world import (
+    Downturn,
+    default_flip_probability,
+    downturn_applications,
+    outcomes_due,
+    period_applications,
+    strength,
+    true_defaults,
+    value_per_application,
+)
+from sklearn.metrics import roc_auc_score
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACT = "credit-risk"
+BATCH = 500  # applications per request (serve.max_rows_per_request is 1000)
+STARTUP_SECONDS = 120
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "feedback simulation",
+    "GIT_AUTHOR_EMAIL": "simulation@modelops.invalid",
+    "GIT_COMMITTER_NAME": "feedback simulation",
+    "GIT_COMMITTER_EMAIL": "simulation@modelops.invalid",
+}
+STARTED = time.monotonic()
+
+
+def progress(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
+class Clone:
+    """The temporary clone the loop runs in, and the commands run there (its own sources,
+    this venv's tools)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.repo = folder / "repo"
+        self.env = dict(os.environ, **IDENTITY, DO_NOT_TRACK="1")
+        self.env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{self.env['PATH']}"
+        self.env["PYTHONPATH"] = str(self.repo / "src")
+        self.notes: list[str] = []
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            args, cwd=self.repo, env=self.env, capture_output=True, text=True, check=False
+        )
+        if check and result.returncode != 0:
+            raise SystemExit(
+                f"{' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def modelops(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("modelops", *args, check=check)
+
+    def params(self) -> dict:
+        return yaml.safe_load((self.repo / "params.yaml").read_text(encoding="utf-8"))
+
+    def write_params(self, params: dict) -> None:
+        text = yaml.safe_dump(params, sort_keys=False, width=100)
+        (self.repo / "params.yaml").write_text(text, encoding="utf-8")
+
+    def commit(self, message: str) -> None:
+        self.run("git", "add", "-A")
+        self.run("git", "commit", "-q", "--allow-empty", "-m", message)
+
+    def set_up(self, exploration: float, settings: list[str]) -> None:
+        """Clone HEAD, share the DVC cache, restore the outputs; the simulation's settings."""
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()  # fmt: skip
+        subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(self.repo)],
+                       check=True)  # fmt: skip
+        # HEAD as the clone's own main, and no origin: nothing reaches the project's branches.
+        self.run("git", "checkout", "-q", "-B", "main", head)
+        self.run("git", "remote", "remove", "origin")
+        local = ROOT / ".dvc" / "config.local"
+        if local.is_file():
+            shutil.copy2(local, self.repo / ".dvc" / "config.local")
+        if (self.repo / "deploy" / "feedback_folder.sh").is_file():  # as make run does
+            self.run("deploy/feedback_folder.sh")
+        self.run("dvc", "checkout", "--quiet")
+        params = self.params()
+        # Outcomes in a simulation are final the moment they arrive (90 days by default).
+        params["feedback"]["min_outcome_age_days"] = 0
+        self.notes.append("feedback.min_outcome_age_days: 0 (outcomes are final on arrival)")
+        if "exploration_rate" in params["serve"]:
+            params["serve"]["exploration_rate"] = exploration
+            self.notes.append(f"serve.exploration_rate: {exploration}")
+        else:
+            self.notes.append("serve.exploration_rate: not in params here (no exploration)")
+        for setting in settings:  # --set train.feedback_weighting=inverse_propensity
+            key, _, value = setting.partition("=")
+            *parents, last = key.split(".")
+            section = params
+            for name in parents:
+                section = section[name]
+            if last not in section:
+                raise SystemExit(f"--set {setting}: params.yaml has no key {key}")
+            section[last] = yaml.safe_load(value)
+            self.notes.append(f"{key}: {value} (--set)")
+        self.write_params(params)
+        self.commit("simulation settings")
+        status = self.run("dvc", "status", "--quiet", check=False)
+        if status.returncode != 0:  # outputs the cache lacks: rebuild them
+            progress("dvc status: outputs differ from dvc.lock, dvc repro")
+            self.run("dvc", "repro")
+            self.commit("pipeline outputs")
+
+    def release(self, version: str, reviewed: bool = False) -> Path:
+        """The release bundle of the version checked out; the bundle ships the gate's report,
+        made here unless the retrain's review already made it (reviewed)."""
+        if not reviewed:
+            self.modelops("gate", "--baseline", "HEAD", check=False)
+            self.modelops("report")
+        self.modelops("release", "bundle", "--version", version)
+        return self.repo / "dist" / f"{ARTIFACT}-{version}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Arm:
+    """One arm: its service (serving a deployed bundle folder), its store, what it decided."""
+
+    name: str
+    retrains: bool
+    folder: Path
+    clone: Clone
+    version: str = ""
+    bundle: Path | None = None
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+    process: subprocess.Popen | None = None
+    decisions: list[pd.DataFrame] = field(default_factory=list)
+    promoted: int = 0
+    tried: int = 0
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def store(self) -> str:
+        return f"sqlite:///{self.folder / 'predictions.db'}"
+
+    @property
+    def deployed(self) -> Path:
+        return self.folder / "deployed"
+
+    @property
+    def reports(self) -> Path:
+        return self.folder / "reports"
+
+    def deploy(self, bundle: Path) -> None:
+        """Unpack the bundle where the service reads it (a host's deploy does the same)."""
+        shutil.rmtree(self.deployed, ignore_errors=True)
+        shutil.copytree(bundle, self.deployed)
+        self.bundle = bundle
+        self.version = json.loads((bundle / "manifest.json").read_text())["version"]
+
+    def start(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(self.clone.env, MODELOPS_ADMIN_TOKEN=self.token)
+        log = (self.folder / "service.log").open("a")
+        self.process = subprocess.Popen(
+            ["modelops", "serve", "--bundle", str(self.deployed), "--host", "127.0.0.1",
+             "--port", str(self.port), "--store", self.store],
+            cwd=self.clone.repo, env=env, stdout=log, stderr=log,
+        )  # fmt: skip
+        self.http = httpx.Client(base_url=self.url, timeout=120)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"arm {self.name}: modelops serve exited; see {log.name}")
+            try:
+                if self.http.get("/health/ready").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"arm {self.name}: the service was not ready in {STARTUP_SECONDS} s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def predict(self, applications: list[dict]) -> list[dict]:
+        answers = []
+        for start in range(0, len(applications), BATCH):
+            body = {"applications": applications[start : start + BATCH]}
+            response = self.http.post("/v1/predict", json=body)
+            if response.status_code != 200:
+                raise SystemExit(f"arm {self.name}: /v1/predict {response.status_code}: "
+                                 f"{response.text[:500]}")  # fmt: skip
+            answers += response.json()["predictions"]
+        return answers
+
+    def post_outcomes(self, due: pd.DataFrame, observed_at: datetime) -> None:
+        for prediction_id, bad in zip(due["prediction_id"], due["truth_bad"], strict=True):
+            body = {"prediction_id": prediction_id, "outcome": "bad" if bad else "good",
+                    "observed_at": iso(observed_at)}  # fmt: skip
+            response = self.http.post("/v1/outcomes", json=body)
+            if response.status_code not in (200, 201):
+                raise SystemExit(f"arm {self.name}: /v1/outcomes {response.status_code}: "
+                                 f"{response.text[:500]}")  # fmt: skip
+
+    def reload(self) -> str:
+        response = self.http.post(
+            "/v1/admin/reload", headers={"Authorization": f"Bearer {self.token}"}
+        )
+        if response.status_code != 200:
+            raise SystemExit(f"arm {self.name}: reload {response.status_code}: {response.text}")
+        return response.json()["version"]
+
+
+def monitor_commands(arm: Arm, since: datetime, until: datetime) -> list[str]:
+    return ["modelops", "monitor", "--store", arm.store, "--since", iso(since),
+            "--until", iso(until), "--reports", str(arm.reports)]  # fmt: skip
+
+
+def monitor_and_decide(arm: Arm, since: datetime, until: datetime) -> dict:
+    """modelops monitor on the window, then the retrain policy on its report:
+    {"retrain": bool, "reasons": [...], "monitoring": report}."""
+    monitored = arm.clone.run(*monitor_commands(arm, since, until), check=False)
+    if monitored.returncode not in (0, 1):  # 1 is an alert: a verdict, not a failure
+        raise SystemExit(f"arm {arm.name}: modelops monitor failed:\n{monitored.stderr}")
+    manifest = json.loads((arm.bundle / "manifest.json").read_text())
+    decided = arm.clone.modelops(
+        "retrain", "decide", "--monitoring", str(arm.reports / "monitoring.json"),
+        "--reference", str(arm.bundle / "reference.json"),
+        "--trained-at", manifest["committed_at"], check=False,
+    )  # fmt: skip
+    if decided.returncode not in (0, 1):
+        raise SystemExit(f"arm {arm.name}: retrain decide failed:\n{decided.stderr}")
+    return {
+        "retrain": decided.returncode == 1,
+        "reasons": [line for line in decided.stdout.splitlines() if line.strip()],
+        "monitoring": json.loads((arm.reports / "monitoring.json").read_text()),
+    }
+
+
+def add_feedback_source(clone: Clone) -> str:
+    """The exported folder tracked by DVC, as the ingest source `data/feedback` reads it."""
+    sources = clone.params()["ingest"]["sources"]
+    if not any(s.get("path") == "data/feedback" for s in sources):
+        raise SystemExit("params.yaml has no ingest source with path data/feedback")
+    clone.run("dvc", "add", "--quiet", "data/feedback")
+    return "data/feedback (dvc add)"
+
+
+def retrain(arm: Arm, period: int) -> str:
+    """The real pipeline in the clone; returns what happened, in one line."""
+    clone, arm.tried = arm.clone, arm.tried + 1
+    branch = f"retrain/period-{period:02d}"
+    clone.run("git", "switch", "-q", "-c", branch, "main")
+    exported = clone.modelops("feedback", "export", "--store", arm.store, "--output",
+                              "data/feedback")  # fmt: skip
+    rows = exported.stdout.strip().splitlines()[-1]
+    how = add_feedback_source(clone)
+    progress(f"  (b) {rows}; source: {how}; dvc repro")
+    repro = clone.run("dvc", "repro", check=False)
+    if repro.returncode != 0:
+        return _abandon(clone, branch, f"dvc repro failed: {_last_line(repro)}")
+    clone.commit(f"Retrain at period {period}: feedback to {iso(utc_now())}")
+    progress("  (b) committed on the retrain branch; modelops gate against main and prod")
+    gate = clone.modelops("gate", "--baseline", "main", check=False)
+    failed = [
+        " ".join(line.split()) for line in gate.stdout.splitlines() if line.startswith("FAIL")
+    ]
+    against = same_rows_against_prod(clone)
+    if gate.returncode != 0:
+        why = "gate failed: " + ("; ".join(failed) or _last_line(gate)) + against
+        return _abandon(clone, branch, why)
+    clone.modelops("report")
+    prod = clone.run("git", "rev-parse", "main").stdout.strip()
+    clone.run("git", "switch", "-q", "main")
+    clone.run("git", "merge", "-q", "--ff-only", branch)
+    progress("  (b) gate passed: merged; modelops registry register, promote --stage prod")
+    registered = clone.modelops("registry", "register", check=False)
+    if registered.returncode != 0:
+        return _restore(clone, prod, f"register refused: {_last_line(registered)}")
+    version = registered.stdout.split("@")[-1].split()[0]
+    promoted = clone.modelops("registry", "promote", version, "--stage", "prod", check=False)
+    if promoted.returncode != 0:
+        why = f"{version} registered, promote refused: {_last_line(promoted)}"
+        return _restore(clone, prod, why)
+    bundle = clone.release(version, reviewed=True)
+    arm.deploy(bundle)
+    served = arm.reload()
+    arm.promoted += 1
+    return f"gate passed{against}; {version} registered, promoted to prod, served ({served})"
+
+
+def same_rows_against_prod(clone: Clone) -> str:
+    """The challenger and the prod model on the same (new) test rows, from reports/gate.json."""
+    path = clone.repo / "reports" / "gate.json"
+    if not path.is_file():
+        return ""
+    rules = {r["rule"]: r for r in json.loads(path.read_text())["rules"]}
+    shown = []
+    for metric, name, digits in (("roc_auc", "ROC AUC", 3),
+                                 ("business.value_per_application", "value", 1)):  # fmt: skip
+        rule = rules.get(f"{metric} drop vs prod")
+        if rule and rule["value"] is not None and rule["baseline"] is not None:
+            shown.append(f"{name} {rule['value']:.{digits}f} vs prod {rule['baseline']:.{digits}f}")
+    return f" (same test rows: {', '.join(shown)})" if shown else ""
+
+
+def _last_line(result: subprocess.CompletedProcess) -> str:
+    lines = (result.stderr or result.stdout).strip().splitlines()
+    return lines[-1] if lines else f"exit {result.returncode}"
+
+
+def _abandon(clone: Clone, branch: str, why: str) -> str:
+    """The retrain branch left as it is; main (prod's commit) checked out again."""
+    clone.run("git", "reset", "-q", "--hard")
+    clone.run("git", "switch", "-q", "main")
+    return _restore(clone, "main", why)
+
+
+def _restore(clone: Clone, prod: str, why: str) -> str:
+    """main back at prod's commit, its outputs in the workspace (prod's model keeps serving
+    regardless: the service reads its deployed bundle)."""
+    clone.run("git", "reset", "-q", "--hard", prod)
+    clone.run("dvc", "checkout", "--quiet", "--force")
+    return f"{why}; the prod model stays"
+
+
+def period_truth(applications: pd.DataFrame, downturn: Downturn, seed: int, period: int):
+    """The period's applications as the service sees them, and who truly defaults."""
+    power = strength(downturn, period)
+    seen = downturn_applications(applications, downturn.income_fall * power)
+    flip = default_flip_probability(seen["Debt"], seen["Income"], downturn, power)
+    truth = true_defaults(
+        (applications["Status"] == "bad").to_numpy(), flip, np.random.default_rng([seed, period, 1])
+    )
+    return seen, truth, power
+
+
+def as_requests(seen: pd.DataFrame, features: list[str], id_column: str) -> list[dict]:
+    """JSON applications: numbers as sent by a client (whole numbers as ints), missing null."""
+    requests = []
+    for record in seen[[*features, "sim_id"]].to_dict("records"):
+        application = {}
+        for name in features:
+            value = record[name]
+            if isinstance(value, float):
+                value = None if np.isnan(value) else (int(value) if value.is_integer() else value)
+            application[name] = value
+        application[id_column] = record["sim_id"]
+        requests.append(application)
+    return requests
+
+
+def auc(truth: np.ndarray, score: np.ndarray) -> float | None:
+    return float(roc_auc_score(truth, score)) if len(set(truth.tolist())) == 2 else None
+
+
+def labelled_auc(monitoring: dict) -> tuple[float | None, int]:
+    live = monitoring.get("live")
+    if not live:
+        return None, 0
+    return live["metrics"]["roc_auc"].get("value"), int(live.get("rows", 0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--periods", type=int, default=8)
+    parser.add_argument("--rows", type=int, default=1500, help="applications per period")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--delay", type=int, default=1, help="periods until outcomes arrive")
+    parser.add_argument("--downturn-from", type=int, default=3, help="first downturn period")
+    parser.add_argument("--exploration", type=float, default=0.05,
+                        help="serve.exploration_rate, where params have it")  # fmt: skip
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a params.yaml key for the clone, e.g. "
+                        "train.feedback_weighting=inverse_propensity (repeatable)")  # fmt: skip
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    downturn = Downturn(start_period=args.downturn_from)
+    folder = Path(tempfile.mkdtemp(prefix="feedback-loop-"))
+    clone = Clone(folder)
+    arms = [
+        Arm("a", False, folder / "arm-a", clone),
+        Arm("b", True, folder / "arm-b", clone),
+    ]
+    try:
+        rows = simulate(args, downturn, clone, arms)
+    finally:
+        for arm in arms:
+            arm.stop()
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print_results(args, downturn, clone, arms, rows, folder)
+
+
+def serve_period(
+    arms: list[Arm],
+    period: int,
+    requests: list[dict],
+    truth: np.ndarray,
+    amounts: np.ndarray,
+    business: dict,
+    delay: int,
+) -> dict[str, dict]:
+    """Every arm's service answers the period's applications; then the outcomes due arrive
+    (the loans of `delay` periods ago): {arm: the period's figures}."""
+    margin, loss = business["margin"], business["loss_given_default"]
+
+    def serve(arm: Arm) -> dict:
+        answers = pd.DataFrame(arm.predict(requests))
+        lent = (answers["decision"] == "approve").to_numpy()
+        # The answer does not flag exploration: an approval at or over the threshold is one.
+        explored = lent & (answers["p_default"] >= answers["threshold"]).to_numpy()
+        arm.decisions.append(
+            pd.DataFrame({"period": period, "prediction_id": answers["prediction_id"],
+                          "lent": lent, "truth_bad": truth})
+        )  # fmt: skip
+        return {
+            "auc": auc(truth, answers["p_default"].to_numpy()),
+            "value": value_per_application(truth, lent, amounts, margin, loss),
+            # What exploration's loans added (or cost): the rest is the model's decisions.
+            "exploration_value": value_per_application(truth, explored, amounts, margin, loss),
+            "approval": float(lent.mean()),
+            "explored": int(explored.sum()),
+            # Outcomes come back for loans only (explored ones are loans too).
+            "coverage": float(lent.mean()),
+            "version": arm.version,
+        }
+
+    figures = dict(zip([arm.name for arm in arms], both(serve, arms), strict=True))
+    observed_at = utc_now()
+
+    def post(arm: Arm) -> None:
+        everything = pd.concat(arm.decisions, ignore_index=True)
+        due = everything[outcomes_due(everything["period"], everything["lent"], period, delay)]
+        arm.post_outcomes(due, observed_at)
+        figures[arm.name]["outcomes_posted"] = len(due)
+
+    both(post, arms)
+    return figures
+
+
+def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[dict]:
+    progress(f"cloning {ROOT} at HEAD into {clone.repo}")
+    clone.set_up(args.exploration, args.set)
+    for note in clone.notes:
+        progress(f"clone's params: {note}")
+    clone.modelops("registry", "register")
+    clone.modelops("registry", "promote", "v0.1.0", "--stage", "prod")
+    bundle = clone.release("v0.1.0")
+    progress("v0.1.0 registered, promoted to prod, released; starting both services")
+    params = clone.params()
+    features = list(params["data"]["features"])
+    id_column = yaml.safe_load((clone.repo / "data/contract.yaml").read_text())["dataset"][
+        "id_column"
+    ]
+    business = params["business"]
+    held_out = pd.read_parquet(clone.repo / "data/processed/test.parquet")
+    for arm in arms:
+        arm.folder.mkdir(parents=True)
+        arm.deploy(bundle)
+        arm.start()
+    names = [arm.name for arm in arms]
+    starts: list[datetime] = []
+    rows: list[dict] = []
+    for period in range(1, args.periods + 1):
+        applications = period_applications(held_out, args.rows, args.seed, period)
+        seen, truth, power = period_truth(applications, downturn, args.seed, period)
+        requests = as_requests(seen, features, id_column)
+        amounts = seen[business["amount_column"]].to_numpy(dtype=float)
+        starts.append(utc_now())
+        row = {"period": period, "downturn": power}
+        row |= serve_period(arms, period, requests, truth, amounts, business, args.delay)
+        until = utc_now()
+        since = starts[max(0, period - 1 - args.delay)]
+        decided = dict(zip(names, both(partial(monitor_and_decide, since=since, until=until),
+                                       arms), strict=True))  # fmt: skip
+        for arm in arms:
+            verdict = decided[arm.name]
+            row[arm.name]["labelled_auc"], row[arm.name]["labelled"] = labelled_auc(
+                verdict["monitoring"]
+            )
+            row[arm.name]["verdict"] = verdict["monitoring"].get("verdict")
+            row[arm.name]["decision"] = "retrain" if verdict["retrain"] else "keep"
+            row[arm.name]["reasons"] = verdict["reasons"]
+        b = next(arm for arm in arms if arm.retrains)
+        line = "; ".join(
+            f"({arm.name}) {arm.version} AUC {_f(row[arm.name]['auc'])} value "
+            f"{row[arm.name]['value']:.1f} approval {row[arm.name]['approval']:.0%} "
+            f"({row[arm.name]['explored']} explored) "
+            f"monitor {row[arm.name]['verdict']}, policy {row[arm.name]['decision']}"
+            for arm in arms
+        )
+        progress(f"period {period} (downturn {power:.1f}): {line}")
+        if decided[b.name]["retrain"] and period < args.periods:
+            progress(f"  (b) retrain: {' | '.join(decided[b.name]['reasons'])}")
+            outcome = retrain(b, period)
+            b.events.append(
+                f"period {period}: {'; '.join(decided[b.name]['reasons'])} -> {outcome}"
+            )
+            progress(f"  (b) {outcome}")
+            row[b.name]["retrain_outcome"] = outcome
+        row[b.name]["promoted"], row[b.name]["tried"] = b.promoted, b.tried
+        rows.append(row)
+    return rows
+
+
+def both(task, arms: list[Arm]) -> list:
+    """task(arm) for every arm at once (each arm has its own service, store and reports)."""
+    with ThreadPoolExecutor(len(arms)) as pool:
+        return list(pool.map(task, arms))
+
+
+def _f(value: float | None, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def print_results(args, downturn, clone, arms, rows, folder) -> None:
+    wall = time.monotonic() - STARTED
+    print(f"Feedback loop: {args.periods} periods x {args.rows} applications (seed {args.seed}); "
+          f"downturn from period {downturn.start_period} over {downturn.ramp_periods} periods: "
+          f"incomes -{downturn.income_fall:.0%}, a good indebted applicant defaults with "
+          f"probability up to {downturn.max_flip} (half at Debt/Income {downturn.half_ratio:g}); "
+          f"outcomes {args.delay} period later, for loans only.")  # fmt: skip
+    print("Clone's params: " + "; ".join(clone.notes) + ".")
+    print()
+    print("Each cell: (a) never retrains / (b) retrains when the policy says so.\n")
+    print("| period | downturn | ROC AUC, all (oracle) | ROC AUC, labelled (monitor) | value per "
+          "application | of which exploration | approval | label coverage | policy | model (b) "
+          "| retrains so far (b) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        a, b = row["a"], row["b"]
+        print(
+            f"| {row['period']} | {row['downturn']:.1f} | {_f(a['auc'])} / {_f(b['auc'])} | "
+            f"{_f(a['labelled_auc'])} / {_f(b['labelled_auc'])} | {a['value']:.1f} / "
+            f"{b['value']:.1f} | {a['exploration_value']:.1f} / {b['exploration_value']:.1f} | "
+            f"{a['approval']:.0%} / {b['approval']:.0%} | "
+            f"{a['coverage']:.0%} / {b['coverage']:.0%} | {a['decision']} / {b['decision']} | "
+            f"{b['version']} | {b['promoted']} ({b['tried']} tried) |"
+        )
+    explored = {name: sum(row[name]["explored"] for row in rows) for name in ("a", "b")}
+    print(f"\nApprovals by exploration (approved at or over the threshold), all periods: "
+          f"(a) {explored['a']}, (b) {explored['b']}; they are loans: in the approval rate, "
+          "the value and the label coverage.")  # fmt: skip
+    for name in ("a", "b"):
+        values = [row[name]["value"] for row in rows]
+        print(f"\n({name}) mean value per application over all periods: {np.mean(values):.1f}; "
+              f"from the downturn on: "
+              f"{np.mean(values[downturn.start_period - 1:]):.1f}")  # fmt: skip
+    b = next(arm for arm in arms if arm.retrains)
+    print("\nRetrain decisions in (b), with the policy's reasons and what followed:")
+    for event in b.events or ["none"]:
+        print(f"- {event}")
+    said = [row["period"] for row in rows if row["a"]["decision"] == "retrain"]
+    print(f"\n(a) never retrains; the policy said retrain at periods {said or 'none'}.")
+    print(f"\nWall time: {wall:.0f} s" + (f" (kept: {folder})" if args.keep else ""))
+
+
+if __name__ == "__main__":
+    main()
