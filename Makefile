@@ -54,10 +54,14 @@ simulate: $(VENV)/.dev ## The feedback loop run for real in a temporary clone of
 # not to write any: that is 4 s of rewriting in every worker of every run.
 PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
+# A fresh clone has no data/feedback (dvc add keeps it out of git); the tests copy and check
+# the project as `make run` prepares it.
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
+	deploy/feedback_folder.sh
 	$(PYTEST) -n 2 --dist loadfile --durations=15
 
 test-fast: $(VENV)/.dev ## The inner loop: every test but the slow tier (no act, no full repro)
+	deploy/feedback_folder.sh
 	$(PYTEST) -m "not slow" -q -n 2
 
 lint: $(VENV)/.dev ## ruff check and ruff format --check
