@@ -276,15 +276,7 @@ class PredictionStore:
         )
         if version is not None:
             query = query.where(Prediction.model_version == version)
-        try:
-            with self.engine.connect() as connection:
-                result = connection.execution_options(
-                    stream_results=True, yield_per=chunk_rows
-                ).execute(query)
-                for chunk in result.partitions(chunk_rows):
-                    yield [tuple(row) for row in chunk]
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        yield from self._stream(query, chunk_rows)
 
     def labelled(self, observed_until: datetime, chunk_rows: int) -> Iterator[list[tuple]]:
         """The predictions whose outcome was observed at or before observed_until, ordered by
@@ -308,6 +300,10 @@ class PredictionStore:
             .where(Outcome.observed_at <= observed_until)
             .order_by(Prediction.predicted_at, Prediction.prediction_id)
         )
+        yield from self._stream(query, chunk_rows)
+
+    def _stream(self, query, chunk_rows: int) -> Iterator[list[tuple]]:
+        """The query's rows in chunks of chunk_rows, streamed from the database."""
         try:
             with self.engine.connect() as connection:
                 result = connection.execution_options(
