@@ -59,11 +59,13 @@ simulate: $(VENV)/.dev ## The feedback loop run for real in a temporary clone of
 # not to write any: that is 4 s of rewriting in every worker of every run.
 PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
+# xdist would hand out the files with the most tests first, which puts the act files (a few
+# tests, minutes each) last; --no-loadscope-reorder keeps tests/conftest.py's order: them first.
 # A fresh clone has no data/feedback (dvc add keeps it out of git); the tests copy and check
 # the project as `make run` prepares it.
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
 	deploy/feedback_folder.sh
-	$(PYTEST) -n 2 --dist loadfile --durations=15
+	$(PYTEST) -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 test-fast: $(VENV)/.dev ## The inner loop: every test but the slow tier (no act, no full repro)
 	deploy/feedback_folder.sh
