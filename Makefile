@@ -14,7 +14,12 @@ export PATH := $(abspath $(BIN)):$(PATH)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# uv, when it is on PATH, installs the same pins in seconds (it links files from its cache);
+# pip otherwise, so a fresh clone needs only Python and git. The act tests put uv on the jobs'
+# PATH: their `make install` took 1-3 min each with pip.
+UV := $(shell command -v uv 2>/dev/null)
+PIP := $(if $(UV),$(UV) pip install --quiet --python $(BIN)/python,\
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check)
 
 $(BIN)/modelops: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,11 +59,13 @@ simulate: $(VENV)/.dev ## The feedback loop run for real in a temporary clone of
 # not to write any: that is 4 s of rewriting in every worker of every run.
 PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
+# xdist would hand out the files with the most tests first, which puts the act files (a few
+# tests, minutes each) last; --no-loadscope-reorder keeps tests/conftest.py's order: them first.
 # A fresh clone has no data/feedback (dvc add keeps it out of git); the tests copy and check
 # the project as `make run` prepares it.
 test: $(VENV)/.dev lint ## Create .venv with dev extras, lint, and run every test
 	deploy/feedback_folder.sh
-	$(PYTEST) -n 2 --dist loadfile --durations=15
+	$(PYTEST) -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 test-fast: $(VENV)/.dev ## The inner loop: every test but the slow tier (no act, no full repro)
 	deploy/feedback_folder.sh

@@ -104,11 +104,31 @@ def built_sample(tmp_path_factory, project_root) -> Path:
 SLOW_FOLDERS = ("integration", "workflows")
 
 
+# The act files, longest first (minutes each, most of it waiting on the jobs). `make test`
+# hands whole files to the two workers in collection order: these go first, so the quick
+# files fill the gaps after them instead of one worker finishing alone on an act file.
+LONGEST_FIRST = (
+    "workflows/test_monitor_workflow.py",
+    "workflows/test_deploy_workflow.py",
+    "workflows/test_release_workflow.py",
+    "workflows/test_ci_workflow.py",
+)
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         folder = Path(item.path).relative_to(PROJECT_ROOT / "tests").parts[0]
         if folder in SLOW_FOLDERS or "built_sample" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=_start_rank)  # stable: each file's tests keep their order
+
+
+def _start_rank(item) -> int:
+    """0.. for the act files, then the slow tier, then everything else."""
+    path = Path(item.path).relative_to(PROJECT_ROOT / "tests").as_posix()
+    if path in LONGEST_FIRST:
+        return LONGEST_FIRST.index(path)
+    return len(LONGEST_FIRST) + (0 if item.get_closest_marker("slow") else 1)
 
 
 @pytest.fixture(scope="session")
