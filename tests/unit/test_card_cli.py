@@ -160,3 +160,13 @@ def test_metrics_of_another_model_are_exit_2(cli, folder, contract_file, one_lin
     metrics["roc_auc"] = 0.5
     (folder / "reports" / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
     one_line_error(write_card(cli, folder, contract_file), "does not describe", "dvc repro")
+
+
+def test_the_projects_card_states_the_projects_reports(project_root):
+    """The committed card (the card stage's output in dvc.lock) agrees with the committed
+    reports it was built from."""
+    card = (project_root / paths.MODEL_CARD).read_text(encoding="utf-8")
+    metrics = report(project_root, "metrics.json")
+    assert re.findall(r"^## (.+)$", card, flags=re.M) == SECTIONS
+    assert f"| ROC AUC | {metrics['roc_auc']:.4f} | [" in card
+    assert f"rejected when p_default is at least **{metrics['threshold']:.4f}**" in card
