@@ -90,7 +90,7 @@ def written_sections(text: CardText) -> list[str]:
         ["role", "owner", "contact"], [[o.role, o.name, o.contact] for o in text.owners], "---"
     )
     if text.feedback:
-        lines += ["To report a problem with a decision: " + text.feedback.strip(), ""]
+        lines += [text.feedback.strip(), ""]
     return lines
 
 
@@ -99,7 +99,7 @@ def model_section(m: Measured) -> list[str]:
         "## Model",
         "",
         *_table(
-            ["", ""],
+            ["", "value"],
             [
                 ["artifact", f"`{m.artifact}`"],
                 ["estimator", f"`{m.training['model']}`"],
@@ -268,7 +268,7 @@ def limitations_section(text: CardText, m: Measured) -> list[str]:
     lines = [
         "## Limitations",
         "",
-        "Stated by the product owner:",
+        "Stated by the product manager (docs/model_card.yaml):",
         "",
         *_bullets(text.known_limitations),
     ]
