@@ -1,4 +1,4 @@
-"""Protects the release bundle: exactly the model, metrics, params, contract, golden answers,
+"""Protects the release bundle: exactly the model, metrics, params, contract, golden answers, card,
 report and a manifest whose hashes are dvc.lock's, in a folder and a .tar.gz written together;
 the golden answers are the bundled model's own; a bad version or a missing report refused
 (exit 2) with the previous bundle left byte-identical.
@@ -29,6 +29,7 @@ ASSETS = {
     "golden.json",
     "reference.json",
     "report.md",
+    "model_card.md",
     "manifest.json",
 }
 # What each asset is a copy of in the released repository (manifest.json is written).
@@ -40,7 +41,7 @@ SOURCES = {
     "golden.json": "reports/golden.json",
     "reference.json": "reports/reference.json",
     "report.md": "reports/report.md",
-}
+}  # model_card.md is models/model_card.md stamped with the version and commit
 NAME = "credit-risk-v0.1.0"
 
 
@@ -84,6 +85,15 @@ def test_folder_and_archive_hold_exactly_the_same_assets(released):
     for name, source in SOURCES.items():
         assert (folder / name).read_bytes() == (released / source).read_bytes(), name
     assert sorted(p.name for p in (released / "dist").iterdir()) == [NAME, f"{NAME}.tar.gz"]
+
+
+def test_the_card_is_the_pipelines_stamped_with_version_and_commit(released):
+    card = (released / "models/model_card.md").read_text(encoding="utf-8")
+    bundled = (released / f"dist/{NAME}/model_card.md").read_text(encoding="utf-8")
+    commit = run("git", "rev-parse", "HEAD", cwd=released).stdout.strip()
+    title, rest = card.split("\n", 1)
+    stamp = f"Released as **credit-risk@v0.1.0**, built from commit `{commit}`."
+    assert bundled == f"{title}\n\n{stamp}\n{rest}"
 
 
 def test_manifest_hashes_are_dvc_locks(released):
@@ -140,3 +150,13 @@ def test_refusal_leaves_the_previous_bundle_byte_identical(
     line = error_line(result)
     assert all(word in line for word in words), line
     assert snapshot(rebundled / "dist") == before
+
+
+def test_the_stamp_goes_under_the_cards_title():
+    from modelops.registry.bundle import stamped_card
+
+    card = "# Model card: credit-risk\n\n## Intended use\n"
+    assert stamped_card(card, "credit-risk", "v1.2.0", "abc123") == (
+        "# Model card: credit-risk\n\nReleased as **credit-risk@v1.2.0**, built from commit "
+        "`abc123`.\n\n## Intended use\n"
+    )

@@ -4,7 +4,8 @@ The closure is conservative: a library module counts with every `modelops` impor
 absolute or relative, at module level or inside a function (the commands import heavy
 libraries lazily), and every package `__init__.py` on the way. For the command line itself
 it counts the entry point, the shared options, the module defining the command and what that
-command's own function imports; sibling commands' bodies are not part of it.
+command's own function imports, with the module's helper functions it calls (and theirs);
+sibling commands' bodies are not part of it.
 """
 
 from __future__ import annotations
@@ -94,6 +95,21 @@ def _command_function(tree: ast.Module, command: str) -> ast.FunctionDef | None:
     return None
 
 
+def _helpers_called(tree: ast.Module, function: ast.FunctionDef) -> list[ast.FunctionDef]:
+    """The module's top-level functions that function calls by name, and those they call."""
+    defined = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    found: dict[str, ast.FunctionDef] = {}
+    todo = [function]
+    while todo:
+        for node in ast.walk(todo.pop()):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                helper = defined.get(node.func.id)
+                if helper is not None and helper.name not in found and helper is not function:
+                    found[helper.name] = helper
+                    todo.append(helper)
+    return list(found.values())
+
+
 def command_closure(src: Path, command: str) -> set[str]:
     """The package modules `modelops COMMAND` runs (top-level commands only)."""
     cli = f"{PACKAGE}.cli"
@@ -108,6 +124,8 @@ def command_closure(src: Path, command: str) -> set[str]:
             type_ignores=[],
         )
         roots = {f"{cli}.app"} | _imported(top_level, src, cli) | _imported(function, src, cli)
+        for helper in _helpers_called(tree, function):
+            roots |= _imported(helper, src, cli)
         # The cli package's __init__ imports every command module to register it: it counts,
         # but not what it imports (other commands' bodies never run).
         return closure(src, roots, opaque=frozenset({cli, module})) | {module}

@@ -6,7 +6,7 @@ import re
 import pytest
 
 COMMANDS = {
-    "": ["ingest", "validate", "split", "train", "evaluate", "summary", "gate", "report",
+    "": ["ingest", "validate", "split", "train", "evaluate", "card", "summary", "gate", "report",
          "serve", "serve-check", "monitor", "contract", "feedback", "registry", "release",
          "retrain"],
     "contract": ["draft"],
@@ -40,7 +40,7 @@ def test_each_command_has_help(cli, tmp_path, command):
     assert re.search(rf"Usage: .*modelops {command} \[OPTIONS\]", result.stdout), result.stdout
 
 
-@pytest.mark.parametrize("command", ["validate", "split", "train", "evaluate"])
+@pytest.mark.parametrize("command", ["validate", "split", "train", "evaluate", "card"])
 def test_stages_that_read_the_contract_take_params_and_contract(cli, tmp_path, command):
     options = re.findall(r"--[\w-]+", cli(tmp_path, command, "--help").stdout)
     assert {"--params", "--contract"} <= set(options)

@@ -56,7 +56,9 @@ def test_the_closure_finds_imports_inside_functions_and_relative_ones(tmp_path):
         "src/modelops/cli/app.py": "import typer\napp = typer.Typer()\n",
         "src/modelops/cli/stages.py": (
             "from modelops.cli.app import app\n\n@app.command()\ndef fit():\n"
-            "    from modelops.model.hidden import train\n"),
+            "    from modelops.model.hidden import train\n    _measure()\n\n"
+            "def _measure():\n    from modelops.model.measure import score\n"),
+        "src/modelops/model/measure.py": "",
         "src/modelops/cli/other.py": (
             "from modelops.cli.app import app\n\n@app.command()\ndef serve():\n"
             "    import modelops.serving\n"),
@@ -68,8 +70,10 @@ def test_the_closure_finds_imports_inside_functions_and_relative_ones(tmp_path):
     })  # fmt: skip
     modules = command_closure(tmp_path / "src", "fit")
     assert {"modelops.model.hidden", "modelops.model.helpers", "modelops.errors"} <= modules
+    assert "modelops.model.measure" in modules  # imported by a helper the command calls
     assert "modelops.serving" not in modules  # another command's body does not count
     files = files_of(tmp_path / "src", modules)
     deps = ["src/modelops/cli", "src/modelops/__init__.py", "src/modelops/errors.py",
-            "src/modelops/model/__init__.py", "src/modelops/model/helpers.py"]  # fmt: skip
+            "src/modelops/model/__init__.py", "src/modelops/model/helpers.py",
+            "src/modelops/model/measure.py"]  # fmt: skip
     assert uncovered(files, deps, tmp_path) == ["src/modelops/model/hidden.py"]

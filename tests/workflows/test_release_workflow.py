@@ -22,6 +22,7 @@ BUNDLE = [
     "manifest.json",
     "metrics.json",
     "model.skops",
+    "model_card.md",
     "params.yaml",
     "reference.json",
     "report.md",

@@ -238,6 +238,144 @@ def evaluate(
 
 
 @app.command()
+def card(
+    model_file: Annotated[
+        Path, typer.Option("--model", help="The model the card describes.")
+    ] = paths.MODEL,
+    test_set: Annotated[Path, typer.Option("--test", help="The test set.")] = paths.TEST,
+    train_set: Annotated[Path, typer.Option("--train", help="The training set.")] = paths.TRAIN,
+    reports: Annotated[Path, typer.Option(help="The reports folder.")] = paths.REPORTS,
+    text_file: Annotated[
+        Path, typer.Option("--text", help="The card's written sections (product manager).")
+    ] = paths.CARD_TEXT,
+    output: Annotated[Path, typer.Option(help="Where to write the card.")] = paths.MODEL_CARD,
+    contract_file: ContractFile = paths.CONTRACT,
+    params_file: ParamsFile = paths.PARAMS,
+) -> None:
+    """Write the model card: the written sections and the pipeline's figures (exit 1 while a
+    written section is empty, 2 when a report it states is missing)."""
+    from modelops.config.card import load_card_text
+    from modelops.files import write_text
+    from modelops.model.card import build_card
+
+    params, contract = read_settings(params_file, contract_file)
+    text = load_card_text(text_file)
+    measured = _measured(model_file, test_set, train_set, reports, params, contract)
+    write_text(build_card(text, measured), output)
+    typer.echo(f"card: {len(measured.limitations)} limitations found -> {output}")
+
+
+# The reports the card states, each required: a missing one is exit 2, never a missing section.
+CARD_REPORTS = {
+    "data_quality": (paths.DATA_QUALITY, "data-quality report"),
+    "training": (paths.TRAINING, "training report"),
+    "metrics": (paths.METRICS, "metrics report"),
+    "segments": (paths.SEGMENTS, "segment report"),
+    "importance": (paths.IMPORTANCE, "importance report"),
+    "fairness": (paths.FAIRNESS, "fairness report"),
+    "calibration": (paths.CALIBRATION_POINTS, "calibration plot data"),
+}
+
+
+def _measured(model_file: Path, test_set: Path, train_set: Path, reports: Path, params, contract):
+    """What the card states from the pipeline's outputs, each checked to describe this model."""
+    import hashlib
+    import math
+
+    from modelops.config.metrics import metric_value
+    from modelops.errors import InputError
+    from modelops.files import read_json, read_table
+    from modelops.model.card import CARD_METRICS, Measured
+    from modelops.model.card_facts import generated_limitations, read_fairness
+    from modelops.model.evaluate import score_rows
+    from modelops.model.persistence import load_model
+    from modelops.model.pipeline import model_features
+    from modelops.model.uncertainty import Answers, metric_intervals
+    from modelops.review.feedback import read_feedback_coverage
+
+    found = {}
+    for key, (path, what) in CARD_REPORTS.items():
+        found[key] = read_json(reports / path.relative_to(paths.REPORTS), what)
+    metrics_file = reports / paths.METRICS.name
+    model = load_model(model_file)
+    scored = score_rows(model, read_table(test_set), _target(contract), params.business)
+    if not math.isclose(scored.metrics["roc_auc"], found["metrics"].get("roc_auc") or -1.0):
+        raise InputError(
+            f"{metrics_file} does not describe {model_file} on {test_set} (ROC AUC "
+            f"{found['metrics'].get('roc_auc')} there, {scored.metrics['roc_auc']} here): "
+            "run dvc repro"
+        )
+    fairness = read_fairness(
+        found["fairness"], reports / paths.FAIRNESS.name, model_features(model)
+    )
+    business, settings = params.business, params.card
+    intervals = metric_intervals(
+        {name: metric_value(found["metrics"], name) for _, name, _ in CARD_METRICS},
+        scored.is_bad,
+        scored.amount,
+        Answers(scored.p_bad, scored.predicted_bad),
+        business.margin,
+        business.loss_given_default,
+        settings.resamples,
+        settings.confidence,
+        settings.seed,
+    )
+    feedback = read_feedback_coverage(train_set, test_set)
+    points = found["calibration"]
+    calibration = points.get("calibration") if isinstance(points, dict) else None
+    if not isinstance(calibration, list):
+        where = reports / paths.CALIBRATION_POINTS.relative_to(paths.REPORTS)
+        raise InputError(f"{where}: calibration plot data holds no 'calibration' points")
+    try:
+        return Measured(
+            artifact=params.gate.artifact,
+            model_md5=hashlib.md5(model_file.read_bytes()).hexdigest(),
+            training=found["training"],
+            metrics=found["metrics"],
+            intervals=intervals,
+            confidence=settings.confidence,
+            margin=business.margin,
+            loss_given_default=business.loss_given_default,
+            sources=_sources(params, train_set, test_set),
+            data_quality=found["data_quality"],
+            segments=found["segments"],
+            min_segment_rows=params.gate.segments.min_rows,
+            importance=found["importance"],
+            fairness=fairness,
+            calibration=calibration,
+            limitations=generated_limitations(
+                found["segments"], fairness, feedback, params.gate.segments.min_rows,
+                found["metrics"]["roc_auc"],
+            ),
+        )  # fmt: skip
+    except (KeyError, TypeError, AttributeError) as err:
+        raise InputError(f"{reports}: a report lacks what the card states ({err!r})") from None
+
+
+def _sources(params, train_set: Path, test_set: Path):
+    """Each ingest source with the rows of it in the training and test sets."""
+    import pandas as pd
+
+    from modelops.model.card import Source
+
+    column = params.data.source_column
+    counts = [
+        pd.read_parquet(path, columns=[column])[column].value_counts().to_dict()
+        for path in (train_set, test_set)
+    ]
+    return [
+        Source(
+            s.name,
+            s.kind,
+            s.path if s.kind != "sql" else s.query,
+            int(counts[0].get(s.name, 0)),
+            int(counts[1].get(s.name, 0)),
+        )
+        for s in params.ingest.sources
+    ]
+
+
+@app.command()
 def summary(
     metrics_file: Annotated[
         Path, typer.Option("--metrics", help="The metrics to show.")

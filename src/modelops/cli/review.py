@@ -81,6 +81,10 @@ def report(
     images: Annotated[
         bool, typer.Option("--images", help="Also link the PNG plots (for CML to upload).")
     ] = False,
+    card_file: Annotated[
+        Path,
+        typer.Option("--card", help="This change's model card (compared with the baseline's)."),
+    ] = paths.MODEL_CARD,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Write the pull-request report: verdict, metrics and deltas, params, data, segments."""
@@ -113,9 +117,36 @@ def report(
     data_change = None
     if first["commit"]:
         data_change = _data_change(Path.cwd(), first, current)
-    text = build_report(current, verdict, changes, roc_points, images, data_change)
+    card = _card(Path.cwd(), card_file, first)
+    text = build_report(current, verdict, changes, roc_points, images, data_change, card)
     write_text(text, output)
     typer.echo(f"report: {'passed' if verdict['passed'] else 'FAILED'} gate -> {output}")
+
+
+def _card(repo: Path, card_file: Path, baseline: dict) -> dict:
+    """This change's model card and the first baseline's, as committed at its commit (the card
+    is in git: cache: false), with a link that works in a pull-request comment on GitHub."""
+    import os
+
+    from modelops.files import read_text
+    from modelops.git import file_at
+
+    before = (
+        file_at(repo, baseline["commit"], str(paths.MODEL_CARD)) if baseline["commit"] else None
+    )
+    server, repository = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    ref = os.environ.get("GITHUB_HEAD_REF") or os.environ.get("GITHUB_SHA")
+    link = (
+        f"{server}/{repository}/blob/{ref}/{card_file}"
+        if server and repository and ref
+        else str(card_file)
+    )
+    return {
+        "link": link,
+        "baseline": baseline.get("name", "the baseline"),
+        "before": before,
+        "after": read_text(card_file, "model card") if card_file.is_file() else None,
+    }
 
 
 def _data_change(repo: Path, baseline: dict, current: dict) -> dict:

@@ -309,6 +309,14 @@ class RetrainParams(Strict):
     max_model_age_days: int | None = Field(180, ge=1, le=3650)
 
 
+class CardParams(Strict):
+    """How the model card measures its test metrics' uncertainty (data scientist)."""
+
+    resamples: int = Field(1000, ge=100, le=100_000)  # bootstrap resamples of the test rows
+    confidence: float = Field(0.95, gt=0.5, lt=1)  # the card states 95% intervals
+    seed: int = Field(0, ge=0, le=2**32 - 1)  # the same rows give the same intervals
+
+
 class FeedbackParams(Strict):
     """Which production outcomes `modelops feedback export` writes as training rows."""
 
@@ -330,6 +338,7 @@ class Params(Strict):
     monitor: MonitorParams = MonitorParams()
     retrain: RetrainParams = RetrainParams()
     feedback: FeedbackParams = FeedbackParams()
+    card: CardParams = CardParams()
 
 
 def load_params(path: str | Path) -> Params:

@@ -17,6 +17,8 @@ QUARANTINE = Path("data/quarantine/applications.csv")
 TRAIN = Path("data/processed/train.parquet")
 TEST = Path("data/processed/test.parquet")
 MODEL = Path("models/model.skops")
+MODEL_CARD = Path("models/model_card.md")  # written by `modelops card`, committed to git
+CARD_TEXT = Path("docs/model_card.yaml")  # the card's written sections (product manager)
 
 REPORTS = Path("reports")
 DATA_QUALITY = REPORTS / "data_quality.json"
@@ -28,6 +30,8 @@ IMPORTANCE = REPORTS / "importance.json"
 LIVE = REPORTS / "live"
 GOLDEN = REPORTS / "golden.json"  # test rows and the p_default the pipeline gave them
 REFERENCE = REPORTS / "reference.json"  # what monitoring compares live traffic with
+FAIRNESS = REPORTS / "fairness.json"  # features used and excluded, the age rule, group rates
+CALIBRATION_POINTS = LIVE / "plots" / "sklearn" / "calibration.json"
 # Written by `modelops monitor`.
 MONITORING = REPORTS / "monitoring.json"
 MONITORING_MD = REPORTS / "monitoring.md"

@@ -1,8 +1,10 @@
-"""How sure a comparison of two models on the same rows is: a paired bootstrap.
+"""How sure a figure measured on the test rows is: a bootstrap of the rows.
 
-Both models are scored on the same resamples of the test rows, so the noise the two share
-(which rows happen to be in the test set) cancels out of their difference; the interval of
-the difference is far narrower than the intervals of the two metrics taken apart.
+`metric_intervals` gives one model's metrics their intervals (the model card). For a
+comparison of two models (`paired_drops`), both are scored on the same resamples of the test
+rows, so the noise the two share (which rows happen to be in the test set) cancels out of
+their difference; the interval of the difference is far narrower than the intervals of the
+two metrics taken apart.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ class Answers:
 
 @dataclass(frozen=True)
 class Interval:
-    """A drop (positive: the challenger is worse) and its bootstrap interval."""
+    """A figure and its bootstrap interval: a metric, or a drop between two models (positive:
+    the challenger is worse)."""
 
     point: float
     low: float
@@ -71,10 +74,44 @@ def paired_drops(
             return sign * (before - after)
 
         draws = np.concatenate([drop(block) for block in _blocks(index)])
-        draws = draws[np.isfinite(draws)]
-        low, high = np.quantile(draws, [tail, 1 - tail]) if len(draws) else (np.nan, np.nan)
-        result[name] = Interval(float(point), float(low), float(high))
+        result[name] = _interval(point, draws, tail)
     return result
+
+
+def metric_intervals(
+    points: dict[str, float],
+    is_bad: np.ndarray,
+    amount: np.ndarray,
+    answers: Answers,
+    margin: float,
+    loss_given_default: float,
+    resamples: int,
+    confidence: float,
+    seed: int,
+) -> dict[str, Interval]:
+    """For each metric of one model on these rows (`points`: computed exactly by the caller,
+    as the metrics report has them), its `confidence` bootstrap interval from `resamples`
+    resamples of the rows (seeded, so the same rows give the same interval)."""
+    is_bad = np.asarray(is_bad, dtype=bool)
+    values = loan_values(is_bad, amount, margin, loss_given_default)
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, len(is_bad), size=(resamples, len(is_bad)))
+    tail = (1 - confidence) / 2
+    return {
+        name: _interval(
+            point,
+            np.concatenate([_metric(name, b, is_bad, values, answers) for b in _blocks(index)]),
+            tail,
+        )
+        for name, point in points.items()
+    }
+
+
+def _interval(point: float, draws: np.ndarray, tail: float) -> Interval:
+    """The point and the central quantiles of its finite bootstrap draws (NaN without any)."""
+    draws = draws[np.isfinite(draws)]
+    low, high = np.quantile(draws, [tail, 1 - tail]) if len(draws) else (np.nan, np.nan)
+    return Interval(float(point), float(low), float(high))
 
 
 def _blocks(index: np.ndarray):
@@ -91,12 +128,7 @@ def _metric(name: str, idx: np.ndarray, is_bad, values, answers: Answers) -> np.
     if name == "roc_auc":
         return _roc_auc(y, p)
     if name == "average_precision":
-        from sklearn.metrics import average_precision_score
-
-        return np.array(
-            [average_precision_score(yi, pi) if 0 < yi.sum() < len(yi) else np.nan
-             for yi, pi in zip(y, p, strict=True)]
-        )  # fmt: skip
+        return _average_precision(y, p)
     if name == "brier":
         return np.mean((p - y) ** 2, axis=1)
     if name == "log_loss":
@@ -128,6 +160,27 @@ def _roc_auc(y: np.ndarray, p: np.ndarray) -> np.ndarray:
             positives * negatives
         )
     return np.where((positives > 0) & (negatives > 0), auc, np.nan)
+
+
+def _average_precision(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Average precision of each row of (y, p), as sklearn's average_precision_score computes
+    it (precision at each distinct score, weighted by the recall it adds), all rows at once:
+    a loop of sklearn calls took 17 s for 1,000 resamples of 891 rows."""
+    order = np.argsort(-p, axis=1, kind="stable")
+    scores = np.take_along_axis(p, order, axis=1)
+    true_positives = np.cumsum(np.take_along_axis(y, order, axis=1), axis=1)
+    # Tied scores form one threshold: count a group of ties once, at its last row.
+    group_end = np.ones(scores.shape, dtype=bool)
+    group_end[:, :-1] = scores[:, :-1] != scores[:, 1:]
+    at_ends = np.where(group_end, true_positives, 0)
+    before = np.zeros_like(at_ends)
+    before[:, 1:] = np.maximum.accumulate(at_ends, axis=1)[:, :-1]
+    gained = np.where(group_end, true_positives - before, 0)
+    precision = true_positives / np.arange(1, scores.shape[1] + 1)
+    positives = y.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ap = (gained * precision).sum(axis=1) / positives
+    return np.where((positives > 0) & (positives < y.shape[1]), ap, np.nan)
 
 
 def _decision_metric(name: str, y: np.ndarray, rejected: np.ndarray) -> np.ndarray:

@@ -1,7 +1,8 @@
 """The release bundle: what a registered version ships with, built the same way anywhere.
 
-Assets: the model, its metrics, the params, the pull-request report, and a manifest that
-says exactly what was built (version, commit, DVC hashes, Python and package versions).
+Assets: the model, its metrics, the params, the pull-request report, the model card (stamped
+with the version and commit it is released as), and a manifest that says exactly what was
+built (version, commit, DVC hashes, Python and package versions).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ASSETS = {
     "golden.json": paths.GOLDEN,  # answers a served copy must reproduce exactly
     "reference.json": paths.REFERENCE,  # what monitoring compares this version's traffic with
     "report.md": paths.REPORT,
+    "model_card.md": paths.MODEL_CARD,  # stamped with version and commit (stamped_card)
 }
 PACKAGES = ("modelops", "scikit-learn", "pandas", "numpy", "skops", "dvc", "gto", "pandera")
 
@@ -50,6 +52,14 @@ def manifest(repo: Path, artifact: str, version: str) -> dict:
     }
 
 
+def stamped_card(card: str, artifact: str, version: str, commit: str) -> str:
+    """The model card as released: under its title, the version and commit it ships as (the
+    pipeline's card cannot name the commit that records it, nor a version not yet tagged)."""
+    title, _, rest = card.partition("\n")
+    stamp = f"Released as **{artifact}@{version}**, built from commit `{commit}`."
+    return f"{title}\n\n{stamp}\n{rest}"
+
+
 def build_bundle(repo: Path, artifact: str, version: str, output: Path) -> Path:
     """The assets and the manifest in output/ARTIFACT-VERSION/ and a .tar.gz of that folder,
     both replaced together."""
@@ -59,13 +69,18 @@ def build_bundle(repo: Path, artifact: str, version: str, output: Path) -> Path:
     if missing:
         hint = " (run modelops gate and modelops report)" if str(paths.REPORT) in missing else ""
         raise InputError(f"release bundle: {', '.join(missing)} not found{hint}")
-    described = json_text(manifest(repo, artifact, version))
+    facts = manifest(repo, artifact, version)
+    described = json_text(facts)
     name = f"{artifact}-{version}"
     with output_set() as outputs:
         folder = outputs.stage(output / name)
         folder.mkdir(parents=True)
         for asset, path in ASSETS.items():
             shutil.copy2(repo / path, folder / asset)
+        card = (repo / paths.MODEL_CARD).read_text(encoding="utf-8")
+        (folder / "model_card.md").write_text(
+            stamped_card(card, artifact, version, facts["commit"]), encoding="utf-8"
+        )
         (folder / "manifest.json").write_text(described, encoding="utf-8")
         archive = outputs.stage(output / f"{name}.tar.gz")
         with tarfile.open(archive, "w:gz") as tar:

@@ -6,6 +6,8 @@ party; attaching the PNG plots is an option (`--images`), off by default.
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
 from modelops.config.metrics import LOWER_IS_BETTER, metric_value
@@ -23,6 +25,8 @@ HEADLINE_METRICS = [
     "threshold",
     "business.approval_rate",
 ]
+# Changed lines of the model card shown in the report; the rest are counted, and linked.
+CARD_DIFF_LINES = 40
 VALUE_ROWS = [
     ("model", "business.value_per_application"),
     ("approve all", "business.approve_all_per_application"),
@@ -364,6 +368,44 @@ def charts_section(
     return lines
 
 
+def card_changes(before: str, after: str) -> list[str]:
+    """The card's changed lines as a diff: removed (-) and added (+) lines, each run of them
+    under an @@ line naming the card's section it is in."""
+    old, new = before.splitlines(), after.splitlines()
+    lines: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        heading = next((line for line in reversed(new[:j1]) if line.startswith("## ")), "")
+        lines.append(f"@@ {heading or 'top'} @@")
+        lines += [f"-{line}" for line in old[i1:i2]] + [f"+{line}" for line in new[j1:j2]]
+    return lines
+
+
+def card_section(card: dict | None) -> list[str]:
+    """A link to this change's model card and what changed in it against the first baseline
+    (card: {"link", "baseline", "before", "after"}; before/after None where there is none)."""
+    if card is None:
+        return []
+    lines = ["### Model card", ""]
+    if card["after"] is None:
+        return [*lines, "No model card (models/model_card.md): run `dvc repro`.", ""]
+    lines += [f"This change's card: [models/model_card.md]({card['link']}).", ""]
+    if card["before"] is None:
+        return [*lines, f"{card['baseline']} has no model card: this is the first.", ""]
+    changes = card_changes(card["before"], card["after"])
+    if not changes:
+        return [*lines, f"Unchanged since {card['baseline']}.", ""]
+    changed = sum(1 for line in changes if not line.startswith("@@"))
+    lines += [f"Changed since {card['baseline']} ({changed} lines):", "", "```diff"]
+    lines += changes[:CARD_DIFF_LINES]
+    lines.append("```")
+    if len(changes) > CARD_DIFF_LINES:
+        lines.append(f"... and {len(changes) - CARD_DIFF_LINES} more lines of the diff.")
+    return [*lines, ""]
+
+
 def rules_section(verdict: dict) -> list[str]:
     lines = [
         "<details><summary>All gate rules</summary>",
@@ -386,9 +428,10 @@ def build_report(
     roc_points: list[dict] | None = None,
     images: bool = False,
     data_change: dict | None = None,
+    card: dict | None = None,
 ) -> str:
     """The whole Markdown report; current holds metrics, segments, data_quality, importance
-    and feedback (review/feedback.py)."""
+    and feedback (review/feedback.py); card the model card now and at the first baseline."""
     baseline_name = verdict["baselines"][0]["name"] if verdict["baselines"] else "baseline"
     metrics = current["metrics"]
     lines = [
@@ -401,6 +444,7 @@ def build_report(
         *data_quality_section(current.get("data_quality")),
         *feedback_section(current.get("feedback")),
         *segments_section(current.get("segments")),
+        *card_section(card),
         *charts_section(current, verdict, roc_points, images),
         *rules_section(verdict),
     ]
