@@ -1,0 +1,188 @@
+"""Measure the real pipeline on many applications: every stage's seconds and peak memory.
+
+For each row count the committed project is cloned into a temporary folder, its source is
+replaced by that many applications drawn from the sample (resampled with noise and a little
+dirt as benchmarks/validation.py does, so the label relation holds and ids are unique), and
+`dvc repro -s <stage>` runs each stage in pipeline order. A stage's peak memory is the largest
+resident set of the `dvc repro -s` process and its stage command (os.wait4 of that child).
+Then ingest alone reads the largest table from CSV, Parquet and a PostgreSQL server started
+here (needs Debian's postgresql), to compare what a SQL source costs in memory.
+
+Targets on a 2-core machine: the whole repro on 1M rows <= 120 s, every stage <= 3 GB, each
+stage near-linear in rows. Prints figures only. Commit what you want measured, then:
+    python benchmarks/scale.py [--rows 100000,300000,1000000] [--no-sql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from serving import temporary_postgres
+from validation import noisy_resample
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUTS = ["data/raw", "data/validated", "data/quarantine", "data/processed", "models", "reports"]
+SOURCE = "data/external/credit.csv"  # the project's one file source, replaced in the clone
+SECONDS_TARGET, MB_TARGET = 120.0, 3072.0
+
+
+def env() -> dict[str, str]:
+    return dict(
+        os.environ,
+        DO_NOT_TRACK="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    )
+
+
+def measured(*args: str, cwd: Path) -> tuple[float, float]:
+    """Seconds and peak resident MB of one command together with the processes it waited
+    for (wait4's rusage of the child covers its reaped descendants)."""
+    start = time.perf_counter()
+    with open(cwd.parent / "log.txt", "ab") as log:
+        child = subprocess.Popen(args, cwd=cwd, env=env(), stdout=log, stderr=log)
+        _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        tail = (cwd.parent / "log.txt").read_text(errors="replace")[-2000:]
+        raise SystemExit(f"{' '.join(args)} failed ({child.returncode}):\n{tail}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def applications(rows: int) -> pd.DataFrame:
+    sample = pd.read_csv(ROOT / SOURCE)
+    return noisy_resample(sample, rows).drop(columns="source")  # ingest tags the source itself
+
+
+def clone(tmp: Path) -> Path:
+    repo = tmp / "repo"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
+    for output in OUTPUTS:
+        shutil.rmtree(repo / output, ignore_errors=True)
+    subprocess.run(["bash", "deploy/feedback_folder.sh"], cwd=repo, check=True)
+    return repo
+
+
+def stages(repo: Path) -> list[str]:
+    return list(yaml.safe_load((repo / "dvc.yaml").read_text())["stages"])
+
+
+def pipeline_at(rows: int) -> dict[str, tuple[float, float]]:
+    """Each stage's (seconds, peak MB) on `rows` applications, in pipeline order."""
+    with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
+        repo = clone(Path(tmp))
+        applications(rows).to_csv(repo / SOURCE, index=False)
+        return {stage: measured("dvc", "repro", "-s", stage, cwd=repo) for stage in stages(repo)}
+
+
+def with_sources(repo: Path, sources: list[dict]) -> None:
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["ingest"]["sources"] = sources
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def load_postgres(url: str, table: pd.DataFrame, csv: Path) -> None:
+    """The table into PostgreSQL through COPY (to_sql's INSERTs take minutes at 1M rows)."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    table.head(0).to_sql("applications", engine, index=False, if_exists="replace")
+    raw = engine.raw_connection()
+    try:
+        with raw.cursor() as cursor, open(csv, "rb") as f:
+            with cursor.copy("COPY applications FROM STDIN (FORMAT csv, HEADER)") as copy:
+                while block := f.read(1 << 20):
+                    copy.write(block)
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+
+
+def ingest_by_source(rows: int) -> dict[str, tuple[float, float]]:
+    """`modelops ingest` of the same rows from CSV, Parquet and PostgreSQL."""
+    result = {}
+    with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp:
+        repo = clone(Path(tmp))
+        table = applications(rows)
+        csv, parquet = repo / SOURCE, repo / "data/external/credit.parquet"
+        table.to_csv(csv, index=False)
+        table.to_parquet(parquet, index=False)
+        ingest = ("modelops", "ingest", "--output", str(Path(tmp) / "raw.parquet"))
+        for kind, path in (("csv", csv), ("parquet", parquet)):
+            with_sources(repo, [{"name": "modeldata", "kind": kind, "path": str(path)}])
+            result[kind] = measured(*ingest, cwd=repo)
+        with temporary_postgres() as url:
+            load_postgres(url, table, csv)
+            query = "SELECT * FROM applications"
+            with_sources(repo, [{"name": "modeldata", "kind": "sql", "url": url, "query": query}])
+            result["sql (PostgreSQL)"] = measured(*ingest, cwd=repo)
+    return result
+
+
+def load_average() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def print_table(results: dict[int, dict[str, tuple[float, float]]]) -> None:
+    counts = list(results)
+    header = "stage".ljust(10) + "".join(f"{n:>12,} rows: s     MB" for n in counts)
+    print(header)
+    for stage in results[counts[0]]:
+        cells = "".join(
+            f"{results[n][stage][0]:>23.1f} {results[n][stage][1]:>6.0f}" for n in counts
+        )
+        print(stage.ljust(10) + cells)
+    totals = "".join(
+        f"{sum(s for s, _ in results[n].values()):>23.1f} "
+        f"{max(mb for _, mb in results[n].values()):>6.0f}"
+        for n in counts
+    )
+    print("repro".ljust(10) + totals + "   (sum of stages, largest peak)")
+    if len(counts) > 1:
+        first, last = counts[0], counts[-1]
+        print(f"\ncost growth from {first:,} to {last:,} rows ({last / first:.0f}x the rows):")
+        for stage in results[first]:
+            (s0, m0), (s1, m1) = results[first][stage], results[last][stage]
+            print(f"  {stage:<10} time x{s1 / s0:5.1f}   memory x{m1 / m0:5.1f}")
+    biggest = results[counts[-1]]
+    total = sum(s for s, _ in biggest.values())
+    peak = max(mb for _, mb in biggest.values())
+    print(
+        f"\n{counts[-1]:,} rows: whole repro {total:.1f} s (target <= {SECONDS_TARGET:.0f} s), "
+        f"largest stage {peak:.0f} MB (target <= {MB_TARGET:.0f} MB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="100000,300000,1000000", help="comma-separated counts")
+    parser.add_argument("--no-sql", action="store_true", help="skip the ingest comparison")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.rows.split(",")]
+    print(f"load average before: {load_average()} on {os.cpu_count()} cores")
+    results = {}
+    for rows in counts:
+        results[rows] = pipeline_at(rows)
+        print(
+            f"  {rows:,} rows done: {sum(s for s, _ in results[rows].values()):.1f} s", flush=True
+        )
+    print_table(results)
+    if not args.no_sql:
+        print(f"\ningest alone, {counts[-1]:,} rows, by source kind:")
+        for kind, (seconds, mb) in ingest_by_source(counts[-1]).items():
+            print(f"  {kind:<18} {seconds:6.1f} s {mb:6.0f} MB")
+    print(f"load average after: {load_average()}")
+
+
+if __name__ == "__main__":
+    main()
