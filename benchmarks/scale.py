@@ -98,10 +98,10 @@ def load_postgres(url: str, table: pd.DataFrame, csv: Path) -> None:
     table.head(0).to_sql("applications", engine, index=False, if_exists="replace")
     raw = engine.raw_connection()
     try:
-        with raw.cursor() as cursor, open(csv, "rb") as f:
-            with cursor.copy("COPY applications FROM STDIN (FORMAT csv, HEADER)") as copy:
-                while block := f.read(1 << 20):
-                    copy.write(block)
+        copying = "COPY applications FROM STDIN (FORMAT csv, HEADER)"
+        with raw.cursor() as cursor, open(csv, "rb") as f, cursor.copy(copying) as copy:
+            while block := f.read(1 << 20):
+                copy.write(block)
         raw.commit()
     finally:
         raw.close()
