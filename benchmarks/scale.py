@@ -179,9 +179,10 @@ def main() -> None:
     results = {}
     for rows in [] if args.sql_only else counts:
         results[rows] = pipeline_at(rows)
-        print(
-            f"  {rows:,} rows done: {sum(s for s, _ in results[rows].values()):.1f} s", flush=True
+        done = ", ".join(
+            f"{st} {w:.1f}/{c:.1f} s {mb:.0f} MB" for st, (w, c, mb) in results[rows].items()
         )
+        print(f"  {rows:,} rows (wall/CPU, peak): {done}", flush=True)
     if results:
         print_table(results)
     if not args.no_sql:
