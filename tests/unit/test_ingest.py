@@ -40,6 +40,29 @@ def test_each_kind_of_source_is_read_as_it_is(sources, sample, kind, rows):
     assert table["Income"].isna().sum() == expected["Income"].isna().sum()
 
 
+@pytest.mark.parametrize("chunk_rows", [1, 7, 30, 1000])
+def test_sql_read_in_chunks_gives_the_frame_one_read_gives(sample, tmp_path, chunk_rows):
+    """Chunks that differ in what they hold (a column missing throughout one chunk, whole
+    numbers in one and missing values in another) still stack to the frame of one read."""
+    import pandas as pd
+    import sqlalchemy
+
+    from modelops.data.ingest import _read_in_chunks
+
+    rows = sample.iloc[:30].copy()
+    rows.loc[rows.index[:10], ["Income", "Home"]] = None  # all missing in the first chunks
+    rows["Count"] = pd.array([*range(29), None], dtype="Int64")  # whole numbers, then missing
+    engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'chunks.db'}")
+    rows.to_sql("applications", engine, index=False)
+    query = sqlalchemy.text("SELECT * FROM applications")
+    with engine.connect() as connection:
+        whole = pd.read_sql_query(query, connection)
+        chunked = _read_in_chunks(connection, query, chunk_rows)
+    engine.dispose()
+    assert len(whole) == 30 and whole["Count"].dtype == "float64"
+    pd.testing.assert_frame_equal(chunked, whole)
+
+
 def test_ingest_stacks_all_sources_tagged_by_name(sources, sample):
     table = ingest(tuple(sources.values()), "source")
     assert table["source"].value_counts().to_dict() == {"office": 100, "branch": 50, "core": 30}

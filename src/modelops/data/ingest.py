@@ -73,7 +73,7 @@ def _read_sql(source: Source) -> pd.DataFrame:
         raise InputError(f"source '{source.name}': SQLite file {database} not found")
     try:
         with engine.connect() as connection:
-            return pd.read_sql_query(sqlalchemy.text(source.query), connection)
+            return _read_in_chunks(connection, sqlalchemy.text(source.query), SQL_CHUNK_ROWS)
     # pandas wraps driver errors in its own DatabaseError.
     except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError) as err:
         url = engine.url.render_as_string(hide_password=True)
@@ -81,6 +81,31 @@ def _read_sql(source: Source) -> pd.DataFrame:
         raise InputError(f"source '{source.name}': query on {url} failed: {reason}") from None
     finally:
         engine.dispose()
+
+
+# Rows fetched and converted at a time: the driver's Python objects for one chunk at most.
+SQL_CHUNK_ROWS = 50_000
+
+
+def _read_in_chunks(connection, query, chunk_rows: int) -> pd.DataFrame:
+    """The query's rows as one frame, read a chunk at a time with a server-side cursor
+    (stream_results) and kept as compact Arrow columns until the end, so the whole result is
+    never held as driver rows nor twice over: each chunk's frame is dropped once converted,
+    and the Arrow columns are freed one by one as pandas takes them (self_destruct)."""
+    import pyarrow as pa
+
+    streaming = connection.execution_options(stream_results=True, max_row_buffer=chunk_rows)
+    tables = []
+    for chunk in pd.read_sql_query(query, streaming, chunksize=chunk_rows):
+        tables.append(pa.Table.from_pandas(chunk, preserve_index=False))
+        del chunk
+    if len(tables) == 1:  # a result within one chunk: exactly what one read gives
+        return tables[0].to_pandas()
+    # A chunk where a column is all missing, or whole numbers only, types it narrower than
+    # the whole result would: permissive promotion widens it (null -> any, int -> float).
+    table = pa.concat_tables(tables, promote_options="permissive")
+    del tables
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def _first_line(err: Exception) -> str:

@@ -13,7 +13,7 @@ from modelops.config.params import BusinessParams, EvaluateParams
 from modelops.errors import InputError, ParamsError
 from modelops.model.business import business_report
 from modelops.model.pipeline import model_features, p_bad_of
-from modelops.model.train import Target
+from modelops.model.train import Target, sampled_rows
 
 MISSING_SEGMENT = "missing"
 GOLDEN_ROWS = 20
@@ -103,13 +103,19 @@ def segment_metrics(
     return result
 
 
-def feature_importance(model, X: pd.DataFrame, y: pd.Series, repeats: int, seed: int):
-    """Permutation importance on held-out data: the drop in ROC AUC when a column is shuffled.
+def feature_importance(
+    model, X: pd.DataFrame, y: pd.Series, repeats: int, seed: int, at_most_rows: int
+):
+    """Permutation importance on held-out data: the drop in ROC AUC when a column is shuffled,
+    on at most at_most_rows of them (evaluate.importance_rows).
 
     Returned most important first, as records a bar chart can plot directly.
     """
     from sklearn.inspection import permutation_importance
 
+    rows = sampled_rows(len(X), at_most_rows, seed)
+    if len(rows) < len(X):
+        X, y = X.iloc[rows], y.iloc[rows]
     result = permutation_importance(
         model, X, y, scoring="roc_auc", n_repeats=repeats, random_state=seed
     )
@@ -213,6 +219,7 @@ def evaluate_model(
         test[target.column],
         params.permutation_repeats,
         params.seed,
+        params.importance_rows,
     )
     return {
         "metrics": scored.metrics,

@@ -138,11 +138,16 @@ def train_model(
                 request_feedback_weights(built)
             return built
 
-        p_bad = out_of_fold_p_bad(pipeline(), X, is_bad, params.cv_folds, params.seed, fit_params)
+        rows = sampled_rows(len(train), params.threshold_rows, params.seed)
+        sampled_fit = {k: v[rows] for k, v in fit_params.items()}
+        sampled_bad = is_bad[rows]
+        p_bad = out_of_fold_p_bad(
+            pipeline(), X.iloc[rows], sampled_bad, params.cv_folds, params.seed, sampled_fit
+        )
         threshold = choose_threshold(
             p_bad,
-            is_bad,
-            train[business.amount_column],
+            sampled_bad,
+            train[business.amount_column].iloc[rows],
             business.margin,
             business.loss_given_default,
         )
@@ -154,4 +159,12 @@ def train_model(
         ).fit(X, train[target.column], **fit_params)
     if weighted:
         _forget_fit_requests(classifier)
-    return TrainedModel(classifier, threshold, float(roc_auc_score(is_bad, p_bad)))
+    return TrainedModel(classifier, threshold, float(roc_auc_score(sampled_bad, p_bad)))
+
+
+def sampled_rows(rows: int, at_most: int, seed: int) -> np.ndarray:
+    """Positions of at most `at_most` of `rows` rows, in their order: all of them when there
+    are no more, else a seeded random sample (the same rows on every run)."""
+    if rows <= at_most:
+        return np.arange(rows)
+    return np.sort(np.random.default_rng(seed).choice(rows, size=at_most, replace=False))
