@@ -7,7 +7,7 @@ import pytest
 
 COMMANDS = {
     "": ["ingest", "validate", "split", "train", "evaluate", "summary", "gate", "report",
-         "serve", "serve-check", "monitor", "contract", "feedback", "registry", "release",
+         "serve", "serve-check", "score", "monitor", "contract", "feedback", "registry", "release",
          "retrain"],
     "contract": ["draft"],
     "feedback": ["export"],
