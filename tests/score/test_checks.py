@@ -101,3 +101,20 @@ def test_integer_columns_are_judged_like_numbers(held_out, scorer):
         (1, "Age.range", 150),
         (2, "Age.range", 2**60),
     ]
+
+
+def test_a_column_of_nulls_holds_missing_values(held_out, scorer):
+    table = pa.Table.from_pandas(held_out.head(2)[scorer.check.columns], preserve_index=False)
+    for name in ("Income", "Home", "Expenses"):  # Expenses may not be missing
+        table = table.set_column(table.schema.get_field_index(name), name, pa.nulls(2))
+    scorer.check.require_columns(table.schema, "nulls.parquet")
+    checked = scorer.check.check(table)
+    assert [(p["row"], p["rule"]) for p in checked.problems] == [
+        (0, "Expenses.not_null"),
+        (1, "Expenses.not_null"),
+    ]
+    table = table.set_column(
+        table.schema.get_field_index("Expenses"), "Expenses", pa.array([50.0, 60.0])
+    )
+    features = scorer.check.check(table).features
+    assert features["Income"].isna().all() and features["Home"].isna().all()

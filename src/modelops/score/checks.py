@@ -92,9 +92,12 @@ class BatchCheck:
                 column = column.combine_chunks()
             if pa.types.is_dictionary(column.type):
                 column = column.cast(column.type.value_type)
+            numeric = name != self.id_column and self.contract.columns[name].numeric
+            if pa.types.is_null(column.type):  # a column of nothing but nulls
+                column = column.cast(pa.float64() if numeric else pa.string())
             if name == self.id_column:
                 passes, model_values = self._text_passes(name, column), None
-            elif self.contract.columns[name].numeric:
+            elif numeric:
                 passes, model_values = self._numbers(name, column)
             else:
                 passes, model_values = self._categories(name, column)

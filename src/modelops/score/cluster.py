@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from modelops.errors import InputError
+from modelops.errors import InputError, ModelopsError
 from modelops.score.batch import ScoredBatch, Scorer, cached_scorer
 from modelops.score.files import BATCH_ROWS, ScoreSummary, check_paths, open_input, write_scored
 
@@ -61,7 +61,10 @@ def score_file_on_dask(
 ) -> ScoreSummary:
     """score_file's result, computed by the cluster at address; the input and the bundle
     must be at the same paths on every worker (a shared file system)."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError("--dask needs the dask extra: pip install 'modelops[dask]'") from None
 
     check_paths(input_path, output, rejects)
     parquet = open_input(input_path, scorer)
@@ -90,10 +93,20 @@ def _in_order(client, parquet, input_path, scorer, bundle, repo, workers) -> Ite
         if len(pending) >= TASKS_PER_WORKER * workers:
             break
     while pending:
-        yield pending.popleft().result()
+        yield _result(pending.popleft())
         group = next(groups, None)
         if group is not None:
             pending.append(_submit(client, input_path, group, starts[group], args, scorer))
+
+
+def _result(future) -> ScoredBatch:
+    """A task's result; a failure on the cluster (a worker lost) is one line, exit 2."""
+    try:
+        return future.result()
+    except ModelopsError:
+        raise
+    except Exception as err:
+        raise ModelopsError(f"--dask: a row group failed on the cluster: {err}") from None
 
 
 def _submit(client, input_path, group, first_row, args, scorer):
