@@ -89,7 +89,7 @@ def test_a_file_that_breaks_midway_leaves_the_last_outputs(workspace, applicatio
         (lambda folder: _write(folder / "text.parquet", b"applicant_id,Age\n"),
          "not a readable Parquet file"),
         (lambda folder: _frame(folder, drop="Income"), "missing columns Income"),
-        (lambda folder: _frame(folder, Age="forty"), "column Age is of type string"),
+        (lambda folder: _frame(folder, Age="forty"), "the contract wants numbers"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(
