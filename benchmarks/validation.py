@@ -11,28 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from resample import jittered_resample
+from resample import noisy_resample
 
 from modelops.config.contract import load_contract
 from modelops.data.validation import validate_against_contract
 
 # The suite's own sample and its contract: the benchmark measures the same thing in any fork.
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "sample"
-
-
-def noisy_resample(sample: pd.DataFrame, rows: int, seed: int = 0) -> pd.DataFrame:
-    """The sample drawn with replacement, numbers jittered, and a little realistic dirt."""
-    rng = np.random.default_rng(seed)
-    df = jittered_resample(sample, rows, seed, rng)
-    df["applicant_id"] = [f"B{i:07d}" for i in range(rows)]
-    dirt = rng.random(rows)
-    df.loc[dirt < 0.01, "Home"] = df.loc[dirt < 0.01, "Home"].str.upper() + " "  # corrected
-    df.loc[(dirt >= 0.01) & (dirt < 0.012), "Income"] = 99999999  # sentinel -> missing
-    df.loc[(dirt >= 0.012) & (dirt < 0.013), "Age"] = 150  # out of range -> quarantine
-    df["source"] = "benchmark"
-    return df
 
 
 def main() -> None:

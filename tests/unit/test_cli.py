@@ -7,8 +7,8 @@ import pytest
 
 COMMANDS = {
     "": ["ingest", "validate", "split", "train", "evaluate", "card", "summary", "gate", "report",
-         "serve", "serve-check", "monitor", "contract", "feedback", "registry", "release",
-         "retrain"],
+         "serve", "serve-check", "score", "monitor", "contract", "feedback", "registry",
+         "release", "retrain"],
     "contract": ["draft"],
     "feedback": ["export"],
     "registry": ["show", "register", "promote", "rollback", "verify"],

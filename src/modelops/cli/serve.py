@@ -81,5 +81,7 @@ def serve_check(
     typer.echo(f"serve-check: {url} serves {ready['model']}; {checked} golden answers match")
 
 
-# `modelops monitor` watches what `modelops serve` answered; listed after it in --help.
+# `modelops score` scores files as the service scores requests, and `modelops monitor` watches
+# what it answered: listed after it in --help, in this order.
+from modelops.cli import score  # noqa: E402, F401, I001
 from modelops.cli import monitor  # noqa: E402, F401

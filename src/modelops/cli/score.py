@@ -1,0 +1,62 @@
+"""`modelops score`: a Parquet file of applications scored as the service would score them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from modelops.cli.app import app
+
+
+@app.command()
+def score(
+    input_path: Annotated[
+        Path, typer.Option("--input", help="Applications (Parquet): the features and the id.")
+    ],
+    output: Annotated[
+        Path, typer.Option(help="Scored rows (Parquet): id, p_default, decision, model_version.")
+    ],
+    bundle: Annotated[
+        Path | None,
+        typer.Option(help="A release bundle (.tar.gz or its folder); default: the workspace."),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            help="Rows that break the contract, one line per rule broken (CSV); "
+            "default: OUTPUT's name with .rejects.csv."
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            help="A Dask scheduler (tcp://host:8786): its workers score the row groups; "
+            "input and bundle must be at the same paths there."
+        ),
+    ] = None,
+    batch_rows: Annotated[
+        int, typer.Option(min=1, help="Rows read and scored at a time (memory).")
+    ] = 65_536,
+) -> None:
+    """Score every application of a Parquet file in constant memory with the contract check,
+    model and threshold the service uses; rows that break the contract go to the rejects
+    file, not scored. Both files are written whole or not at all."""
+    from modelops.score.batch import load_scorer
+    from modelops.score.files import default_rejects, score_file
+
+    # --reasons (issue 13): a Scorer option that adds a reasons column; wired at merge.
+    rejects = rejects or default_rejects(output)
+    repo = Path.cwd()
+    scorer = load_scorer(bundle, repo)
+    if dask is None:
+        summary = score_file(scorer, input_path, output, rejects, batch_rows)
+    else:
+        from modelops.score.cluster import score_file_on_dask
+
+        summary = score_file_on_dask(dask, scorer, bundle, repo, input_path, output, rejects)
+    typer.echo(
+        f"scored {summary.scored:,} of {summary.rows:,} rows with {scorer.served.version} "
+        f"to {output}; {summary.rejected:,} rejected ({summary.problems:,} problems) to {rejects}"
+    )
