@@ -116,7 +116,7 @@ def bare_ms(store_url: str, requests: int = 300) -> float:
 
     settings = load_params(ROOT / "params.yaml").serve
     config = ServeConfig(str(ROOT), None, store_url, settings.model_dump())
-    service = Service(config.load, config.store(), settings, None)
+    service = Service(config.load, config.store(), settings, None, config.params())
     service.store.create_schema()
     row = Row({k: float(v) if isinstance(v, int) else v for k, v in APPLICATION.items()},
               APPLICATION)  # fmt: skip
