@@ -1,6 +1,7 @@
 """Protects the answers of POST /v1/predict, for one application and for a batch: a time-ordered
 unique id (UUID version 7), p_default, the decision the threshold implies, the threshold, the
-model version being served and a rejection's reasons; category synonyms and case accepted as the contract says.
+model version being served and a rejection's reasons; category synonyms and case accepted as
+the contract says.
 """
 
 from __future__ import annotations
