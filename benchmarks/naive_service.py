@@ -24,7 +24,11 @@ def app_from_environment() -> FastAPI:
     from modelops.config.params import ServeParams
 
     service = Service(
-        config.load, config.store(), ServeParams.model_validate(config.settings), None
+        config.load,
+        config.store(),
+        ServeParams.model_validate(config.settings),
+        None,
+        config.params(),
     )
     service.store.create_schema()
     app = FastAPI()

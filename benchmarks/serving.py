@@ -5,8 +5,13 @@ same model, the same store and the same load generator (wrk, in its own process)
 run; the sequential latency of one request (wrk with one connection) against a bare
 predict_proba plus one commit, in process.
 
+With --before SRC (the package sources of an earlier commit, e.g. `git archive REF src | tar
+-x -C /tmp/before`), the same micro-batching service from those sources runs in the same run,
+so a change's cost is measured on equal terms (SRC's params are this params.yaml without the
+sections it does not know). The application sent is a rejection: each answer carries reasons.
+
 Needs the workspace model (make run) and wrk (apt-get install wrk). Prints figures only:
-python benchmarks/serving.py [--seconds 10] [--store-url URL | --postgres]
+python benchmarks/serving.py [--seconds 10] [--store-url URL | --postgres] [--before SRC]
 """
 
 from __future__ import annotations
@@ -50,12 +55,17 @@ def post(url: str) -> bytes:
         return response.read()
 
 
-def start(kind: str, workers: int, store_url: str) -> tuple[subprocess.Popen, str]:
+def start(
+    kind: str, workers: int, store_url: str, before: Path | None = None
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = dict(os.environ, DO_NOT_TRACK="1", PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT}")
-    if kind == "micro-batching":
+    src = ROOT / "src" if kind != "before" else before
+    env = dict(os.environ, DO_NOT_TRACK="1", PYTHONPATH=f"{src}{os.pathsep}{ROOT}")
+    if kind in ("micro-batching", "before"):
         args = ["modelops", "serve", "--port", str(port), "--store", store_url,
                 "--workers", str(workers)]  # fmt: skip
+        if kind == "before":
+            args += ["--params", str(params_without(BEFORE_UNKNOWN))]
     else:
         from modelops.config.params import load_params
         from modelops.serve.main import CONFIG_ENV, ServeConfig
@@ -76,6 +86,19 @@ def start(kind: str, workers: int, store_url: str) -> tuple[subprocess.Popen, st
             time.sleep(0.3)
     process.kill()
     raise SystemExit(f"{kind} did not start")
+
+
+# Sections of params.yaml that sources from before them refuse as unknown keys.
+BEFORE_UNKNOWN = ("reasons",)
+
+
+def params_without(sections: tuple[str, ...]) -> Path:
+    import yaml
+
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    path = Path(tempfile.mkdtemp()) / "params-before.yaml"
+    path.write_text(yaml.safe_dump({k: v for k, v in params.items() if k not in sections}))
+    return path
 
 
 def wrk(url: str, connections: int, seconds: int) -> dict:
@@ -116,7 +139,7 @@ def bare_ms(store_url: str, requests: int = 300) -> float:
 
     settings = load_params(ROOT / "params.yaml").serve
     config = ServeConfig(str(ROOT), None, store_url, settings.model_dump())
-    service = Service(config.load, config.store(), settings, None)
+    service = Service(config.load, config.store(), settings, None, config.params())
     service.store.create_schema()
     row = Row({k: float(v) if isinstance(v, int) else v for k, v in APPLICATION.items()},
               APPLICATION)  # fmt: skip
@@ -162,6 +185,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--store-url", default=None, help="default: a new SQLite file")
     parser.add_argument("--postgres", action="store_true", help="start a PostgreSQL to use")
+    parser.add_argument("--before", type=Path, default=None, help="earlier package sources")
     args = parser.parse_args()
     if args.postgres:
         with temporary_postgres() as url:
@@ -182,8 +206,9 @@ def measure(args: argparse.Namespace) -> None:
     print(f"bare predict_proba + one commit, 1 row   : p50 {bare_ms(store('bare')):6.2f} ms")
     for workers in (1, 2):
         results = {}
-        for kind in ("naive", "micro-batching"):
-            process, url = start(kind, workers, store(f"{kind}-{workers}"))
+        kinds = ("naive", "micro-batching") + (("before",) if args.before else ())
+        for kind in kinds:
+            process, url = start(kind, workers, store(f"{kind}-{workers}"), args.before)
             try:
                 wrk(url, args.connections, 2)  # warm up: first calls import and allocate
                 seq = wrk(url, 1, args.seconds)["p50"]
@@ -199,6 +224,9 @@ def measure(args: argparse.Namespace) -> None:
             )
         ratio = results["micro-batching"]["rps"] / results["naive"]["rps"]
         print(f"  micro-batching / naive with {workers} worker(s): {ratio:.1f}x")
+        if args.before:
+            kept = results["micro-batching"]["rps"] / results["before"]["rps"]
+            print(f"  micro-batching / before with {workers} worker(s): {kept:.2f}x")
 
 
 if __name__ == "__main__":

@@ -38,9 +38,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from modelops.errors import InputError, redact, shown_text
 
-# 2: refusals; 3: predictions.propensity and .explored (exploration). create_schema brings an
-# older store up to date: new tables are created, new columns added with their defaults.
-SCHEMA_VERSION = 3
+# 2: refusals; 3: predictions.propensity and .explored (exploration); 4: predictions.reasons
+# (what a rejected applicant was told). create_schema brings an older store up to date: new
+# tables are created, new columns added with their defaults.
+SCHEMA_VERSION = 4
 
 
 class StoreUnavailable(Exception):
@@ -66,6 +67,9 @@ class Prediction(Base):
     # would reject. Server defaults, so that rows from before schema 3 read as they were.
     propensity: Mapped[float] = mapped_column(Float, server_default=text("1.0"))
     explored: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # The principal reasons the answer gave, JSON [{"feature", "reason"}] ([] for an
+    # approval); NULL for rows from before schema 4: not known.
+    reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 # Columns added after a table's first version: (table, column) -> SQL type and default, as
@@ -73,6 +77,7 @@ class Prediction(Base):
 ADDED_COLUMNS = {
     ("predictions", "propensity"): "FLOAT NOT NULL DEFAULT 1.0",
     ("predictions", "explored"): "BOOLEAN NOT NULL DEFAULT false",
+    ("predictions", "reasons"): "TEXT",
 }
 
 
@@ -119,6 +124,7 @@ class Decision:
     threshold: float
     propensity: float = 1.0
     explored: bool = False
+    reasons: tuple[dict, ...] = ()  # the principal reasons of a rejection, as answered
 
 
 class OutcomeConflict(Exception):
@@ -199,6 +205,7 @@ class PredictionStore:
                 "threshold": d.threshold,
                 "propensity": d.propensity,
                 "explored": d.explored,
+                "reasons": json.dumps(d.reasons, separators=(",", ":")),
             }
             for d in decisions
         ]
@@ -372,6 +379,10 @@ class PredictionStore:
                     # its outcome gets in training.
                     "explored": bool(prediction.explored),
                     "propensity": prediction.propensity,
+                    # What the applicant was told (None: recorded before reasons were kept).
+                    "reasons": None
+                    if prediction.reasons is None
+                    else json.loads(prediction.reasons),
                     "outcome": None
                     if outcome is None
                     else {

@@ -77,6 +77,8 @@ def test_a_fork_for_other_data_runs_the_pipeline_and_the_gate(sample_repo):
     )  # fmt: skip
     params = yaml.safe_load((repo / paths.PARAMS).read_text())
     params["data"]["features"] = [c for c in data.columns if c not in (ID, TARGET)]
+    # A fork's compliance writes what a rejected applicant is told about each feature.
+    params["reasons"] = {f: f"Your {f.replace('_', ' ')}" for f in params["data"]["features"]}
     params["ingest"]["sources"] = [{"name": "bank", "kind": "csv", "path": SOURCE}]
     params["business"]["amount_column"] = "credit_amount"
     params["evaluate"]["segments"] = ["age", "housing"]

@@ -50,10 +50,12 @@ def test_the_draw_is_the_documented_function_of_the_id():
 def service_at(project, tmp_path_factory):
     """service_at(rate): the workspace model in a Service (not serving) with fixed ids and a
     SQLite store of its own; decide() scores and records as the live service does."""
+    from modelops.config.params import load_params
     from modelops.serve.app import Service
     from modelops.serve.served import load_served
 
     served = load_served(None, project)
+    params = load_params(project / "params.yaml")
 
     def make(rate: float):
         ids = iter(IDS)
@@ -61,7 +63,7 @@ def service_at(project, tmp_path_factory):
         store = PredictionStore(url)
         store.create_schema()
         settings = ServeParams(exploration_rate=rate)
-        return Service(lambda: served, store, settings, None, new_id=lambda: next(ids))
+        return Service(lambda: served, store, settings, None, params, new_id=lambda: next(ids))
 
     return make
 
@@ -157,9 +159,11 @@ def test_a_live_service_exploring_half_passes_serve_check(launch, project, golde
     assert explored
     for answer, case in zip(sent, cases, strict=True):
         assert answer["decision"] == case["decision"]  # the client sees the binding decision
+        assert answer["reasons"] == case["reasons"]  # support sees what the applicant was told
         if case["explored"]:
             assert (case["decision"], case["propensity"]) == ("approve", 0.5)
             assert case["p_default"] >= case["threshold"]
+            assert case["reasons"] == []  # an approval, if by exploration, has no reasons
     recorded = PredictionStore(f"sqlite:///{store}")
     now = datetime.now(UTC)
     rows = [r for c in recorded.window(now - timedelta(hours=1), now, None, 1000) for r in c]

@@ -95,13 +95,15 @@ def test_concurrent_outcomes_for_one_id_exactly_one_wins(store):
     assert store.outcome_of(d.prediction_id) == won
 
 
-def test_a_schema_2_store_is_upgraded(postgres):
-    """A database of its own on the module's server, made as schema 2 left it."""
+@pytest.mark.parametrize("old", [2, 3])
+def test_an_older_store_is_upgraded(postgres, old):
+    """A database of its own on the module's server, made as schema 2 (or 3) left it."""
     engine = create_engine(postgres.url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text("CREATE DATABASE v2store"))
+        connection.execute(text(f"CREATE DATABASE v{old}store"))
     engine.dispose()
-    store = upgraded_store_reads_old_and_new(postgres.url.rsplit("/", 1)[0] + "/v2store")
+    url = postgres.url.rsplit("/", 1)[0] + f"/v{old}store"
+    store = upgraded_store_reads_old_and_new(url, old)
     store.dispose()
 
 

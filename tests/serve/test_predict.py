@@ -1,6 +1,7 @@
 """Protects the answers of POST /v1/predict, for one application and for a batch: a time-ordered
-unique id (UUID version 7), p_default, the decision the threshold implies, the threshold and the
-model version being served; category synonyms and case accepted as the contract says.
+unique id (UUID version 7), p_default, the decision the threshold implies, the threshold, the
+model version being served and a rejection's reasons; category synonyms and case accepted as
+the contract says.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 
-ANSWER_FIELDS = {"prediction_id", "p_default", "decision", "threshold", "model_version"}
+ANSWER_FIELDS = {"prediction_id", "p_default", "decision", "threshold", "model_version", "reasons"}
 
 
 def id_milliseconds(prediction_id: str) -> int:
@@ -25,6 +26,8 @@ def check_answer(answer: dict, model: dict) -> None:
     assert answer["model_version"] == model["version"]
     expected = "reject" if answer["p_default"] >= answer["threshold"] else "approve"
     assert answer["decision"] == expected
+    # A rejection's principal reasons (tests/serve/test_reasons.py); an approval has none.
+    assert (1 <= len(answer["reasons"]) <= 4) if expected == "reject" else answer["reasons"] == []
 
 
 def test_one_application_gets_a_logged_decision(client, application, golden):

@@ -7,13 +7,13 @@ import pytest
 
 # (name, edits to the sample params: dotted key -> value, what the one line names)
 CASES = [
-    ("feature_not_in_contract", {"data.features[13]": "Salary"},
+    ("feature_not_in_contract", {"data.features[13]": "Salary", "reasons.Salary": "x"},
      ("'data.features[13]'", "'Salary'", "is not a column of", "contract.yaml")),
-    ("feature_is_target", {"data.features[13]": "Status"},
+    ("feature_is_target", {"data.features[13]": "Status", "reasons.Status": "x"},
      ("'data.features[13]'", "'Status'", "is the target")),
-    ("feature_is_id", {"data.features[13]": "applicant_id"},
+    ("feature_is_id", {"data.features[13]": "applicant_id", "reasons.applicant_id": "x"},
      ("'data.features[13]'", "'applicant_id'", "is the id column")),
-    ("feature_is_source", {"data.features[13]": "source"},
+    ("feature_is_source", {"data.features[13]": "source", "reasons.source": "x"},
      ("'data.features[13]'", "'source'", "is the source column")),
     ("amount_not_in_contract", {"business.amount_column": "Amont"},
      ("'business.amount_column'", "'Amont'", "is not a column of")),

@@ -1,6 +1,7 @@
-"""Protects params.yaml against values scikit-learn or the gate cannot use: a wrong type, a value
-out of range, an unknown model or metric is exit 2 naming the key and the value, and
-`modelops train` leaves its last model and report as they were.
+"""Protects params.yaml against values scikit-learn, the gate or the service cannot use: a wrong
+type, a value out of range, an unknown model or metric, a feature without its rejection reason's
+text is exit 2 naming the key and the value, and `modelops train` leaves its last model and
+report as they were.
 """
 
 import pytest
@@ -28,6 +29,11 @@ CASES = [
      ("'gate.segments.floors.auc'", "'roc_auc'", "got 'auc'")),
     ("edges_decreasing", {"evaluate.segment_edges.Age": [18, 35, 25]},
      ("'evaluate'", "segment_edges.Age", "strictly increasing", "[18.0, 35.0, 25.0]")),
+    # A rejection's reasons are told in compliance's words: a feature without them is refused.
+    ("reason_text_missing", {"reasons.Income": ...},
+     ("'reasons.Income' is missing", "every feature in data.features")),
+    ("reason_text_empty", {"reasons.Records": ""},
+     ("'reasons.Records'", "at least 1 character", "got ''")),
 ]  # fmt: skip
 KEPT = ("model.skops", "training.json")
 EACH = pytest.mark.parametrize(("name", "words"), [(n, w) for n, _, w in CASES], ids=str)

@@ -181,8 +181,10 @@ def evaluate(
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Write metrics, business value, segment metrics, feature importance, plots, and the
-    reference the model is monitored against."""
+    reference the model is monitored against (with the reference applicant rejections are
+    explained against)."""
     from modelops.errors import ConfigError, InputError
+    from modelops.explain.applicant import reference_applicant
     from modelops.files import json_text, output_set, read_table
     from modelops.model.evaluate import clean_for_json, evaluate_model
     from modelops.model.persistence import load_model
@@ -214,6 +216,10 @@ def evaluate(
         result["metrics"],
         params.monitor.bins,
         params.monitor.calibration_bins,
+    )
+    # Rejections are explained against it: it travels with the model in the same file.
+    result["reference"]["applicant"] = reference_applicant(
+        train, list(params.data.features), target.column, target.positive
     )
     with output_set() as outputs:
         for path, key in (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -337,6 +337,10 @@ class FeedbackParams(Strict):
     min_outcome_age_days: int = Field(90, ge=0, le=3650)
 
 
+# One reason an applicant is sent: short enough for an adverse action notice.
+ReasonText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class Params(Strict):
     data: DataParams
     ingest: IngestParams
@@ -350,6 +354,21 @@ class Params(Strict):
     retrain: RetrainParams = RetrainParams()
     feedback: FeedbackParams = FeedbackParams()
     card: CardParams = CardParams()
+    # Compliance's words, per feature, for a rejection's principal reasons (explain/reasons.py;
+    # Regulation B 1002.9 adverse action notices): a loan officer sends them to the applicant
+    # as /v1/predict gives them. Every feature needs one (a feature without words could not be
+    # told); texts of columns that are not features are kept for when they are.
+    reasons: dict[str, ReasonText]
+
+    @model_validator(mode="after")
+    def _reason_for_every_feature(self) -> Params:
+        missing = next((f for f in self.data.features if f not in self.reasons), None)
+        if missing is not None:
+            raise ValueError(
+                f"'reasons.{missing}' is missing: every feature in data.features needs the "
+                "text a rejected applicant is sent"
+            )
+        return self
 
 
 def load_params(path: str | Path) -> Params:

@@ -32,6 +32,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from modelops.config.params import Params, ServeParams
+from modelops.explain.applicant import applicant_of
+from modelops.explain.reasons import MAX_REASONS, require_texts, score_with_reasons
 from modelops.serve.batching import MicroBatcher
 from modelops.serve.exploration import take_decision
 from modelops.serve.schema import application_model, field_path, problems
@@ -68,17 +70,27 @@ class Row:
     received: dict[str, Any]
 
 
+class Reason(BaseModel):
+    """One principal reason of a rejection: the feature, and compliance's words for it."""
+
+    feature: str
+    reason: str
+
+
 class Answer(BaseModel):
     """The decision is binding. With serve.exploration_rate above 0 an approval may come with
     p_default at or over the threshold: approved by exploration. The answer does not flag it,
     so the client treats it like any approval (a flag invites handling those loans apart,
-    which would bias the outcomes they are for); GET /v1/predictions/{id} shows it."""
+    which would bias the outcomes they are for); GET /v1/predictions/{id} shows it.
+    A rejection carries up to four principal reasons, the strongest first (explain/reasons.py);
+    an approval an empty list."""
 
     prediction_id: str
     p_default: float
     decision: Literal["approve", "reject"]
     threshold: float
     model_version: str
+    reasons: list[Reason] = Field(max_length=MAX_REASONS)
 
 
 class Problem(BaseModel):
@@ -129,13 +141,15 @@ class Service:
         store: PredictionStore,
         settings: ServeParams,
         admin_token: str | None,
-        params: Params | None = None,
+        params: Params,
         new_id: Callable[[], str] = new_prediction_id,
     ) -> None:
         self.load = load
         self.new_id = new_id  # a test passes fixed ids: exploration draws from them
-        self.params = params  # business and monitor settings, for the dashboard
+        self.params = params  # reasons' texts; business and monitor settings, for the dashboard
         self.served = load()
+        # Swapped together by a reload, in one assignment: a batch never mixes two models'.
+        self.scoring = (self.served, self._applicant(self.served))
         self.store = store
         self.settings = settings
         self.admin_token = admin_token
@@ -147,6 +161,12 @@ class Service:
         )
         self._reloading = asyncio.Lock()
 
+    def _applicant(self, served: ServedModel) -> dict:
+        """The reference applicant the served model's rejections are explained against; its
+        features must all have a text (else the model is not served: exit 2 at start)."""
+        require_texts(served.features, self.params.reasons, "params")
+        return applicant_of(served.reference, served.features, f"model {served.version}")
+
     @staticmethod
     def _schema(served: ServedModel):
         return application_model(
@@ -156,18 +176,20 @@ class Service:
     def decide(self, rows: list[Row]) -> list[dict]:
         """Score a batch with the model of the moment, take each decision (exploration may
         approve what the model rejects) and commit the batch; runs in the batch thread."""
-        served = self.served  # a reload swaps it between batches, never within one
+        served, applicant = self.scoring  # a reload swaps it between batches, never within one
         frame = pd.DataFrame([row.values for row in rows], columns=served.features)
-        p_default = served.model.predict_proba(frame)[:, served.positive_index]
+        # One model call scores the batch and the counterfactuals its reasons need.
+        p_default, reasons = score_with_reasons(served.model, frame, applicant, self.params.reasons)
         threshold, rate = served.threshold, self.settings.exploration_rate
         now = datetime.now(UTC)
         decisions = []
-        for row, p in zip(rows, p_default, strict=True):
+        for row, p, why in zip(rows, p_default, reasons, strict=True):
             prediction_id = self.new_id()
             taken = take_decision(prediction_id, "reject" if p >= threshold else "approve", rate)
+            told = tuple(why) if taken.decision == "reject" else ()
             decisions.append(
                 Decision(prediction_id, now, served.version, row.received, float(p),
-                         taken.decision, threshold, taken.propensity, taken.explored)
+                         taken.decision, threshold, taken.propensity, taken.explored, told)
             )  # fmt: skip
         started = time.perf_counter()
         self.store.record(decisions)
@@ -184,6 +206,7 @@ class Service:
                 "decision": d.decision,
                 "threshold": d.threshold,
                 "model_version": d.model_version,
+                "reasons": list(d.reasons),
             }
             for d in decisions
         ]
@@ -211,9 +234,9 @@ class Service:
         the old one. A model that fails to load leaves the current one serving."""
         async with self._reloading:
             served = await run_in_threadpool(self.load)
-            schema = self._schema(served)
+            schema, scoring = self._schema(served), (served, self._applicant(served))
             old = self.served.version
-            self.served, self.schema = served, schema
+            self.served, self.schema, self.scoring = served, schema, scoring
             self.telemetry.model.labels(old).set(0)
             self.telemetry.model.labels(served.version).set(1)
             return served
@@ -548,7 +571,7 @@ def _routes(app: FastAPI, service: Service) -> None:
         responses={404: REFUSALS[404], 503: REFUSALS[503]},
     )
     async def dashboard():
-        if service.params is None or service.served.reference is None:
+        if service.served.reference is None:
             return _problem(
                 404,
                 "reference",

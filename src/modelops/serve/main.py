@@ -8,8 +8,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from modelops.config import paths
 from modelops.config.params import ServeParams, load_params
 from modelops.errors import InputError
+from modelops.explain.applicant import applicant_of
+from modelops.explain.reasons import require_texts
 from modelops.serve.served import ServedModel, load_served
 from modelops.store import PredictionStore, StoreUnavailable
 
@@ -22,7 +25,11 @@ class ServeConfig:
     bundle: str | None
     store_url: str
     settings: dict
-    params_file: str | None = None  # the whole params.yaml: business and monitor settings
+    params_file: str | None = None  # the whole params.yaml (default: the repo's): reasons'
+    # texts, business and monitor settings
+
+    def params(self):
+        return load_params(self.params_file or Path(self.repo) / paths.PARAMS)
 
     @property
     def shown_store(self) -> str:
@@ -39,8 +46,11 @@ class ServeConfig:
 
 
 def check_config(config: ServeConfig) -> ServedModel:
-    """Load the model and open the store once, before serving: any problem is exit 2."""
+    """Load the model, check it can be explained, and open the store once, before serving:
+    any problem is exit 2."""
     served = config.load()
+    require_texts(served.features, config.params().reasons, "params")
+    applicant_of(served.reference, served.features, f"model {served.version}")
     store = config.store()
     try:
         store.create_schema()
@@ -55,8 +65,7 @@ def build_app(config: ServeConfig):
     from modelops.serve.app import Service, create_app, environment_token
 
     settings = ServeParams.model_validate(config.settings)
-    params = load_params(config.params_file) if config.params_file else None
-    service = Service(config.load, config.store(), settings, environment_token(), params)
+    service = Service(config.load, config.store(), settings, environment_token(), config.params())
     return create_app(service)
 
 
