@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
+from support.config import write_config
 from support.repos import clone_folder, run
+
+from modelops.config.layout import read_sections
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +63,9 @@ def test_registration_is_refused_when_absolute_rules_fail(
     sample_repo, modelops, error_line, registry_tags
 ):
     params = sample_repo / "params.yaml"
-    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    raw = read_sections(params)
     raw["gate"]["floors"]["roc_auc"] = 0.99
-    params.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    write_config(params, raw)
     run("git", "commit", "-q", "-am", "demand roc_auc 0.99", cwd=sample_repo)
     result = modelops(sample_repo, "registry", "register")
     assert result.returncode == 1

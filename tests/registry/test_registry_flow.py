@@ -12,17 +12,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.config import write_config
 from support.repos import clone_folder, run
 
+from modelops.config.layout import read_sections
 from modelops.pipeline_state import output_hashes
 
 
 def retrain(repo: Path, c: float, message: str) -> None:
     """Set train.logistic_regression.C in the sample params, dvc repro, commit."""
     params = repo / "params.yaml"
-    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    raw = read_sections(params)
     raw["train"]["logistic_regression"]["C"] = c
-    params.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    write_config(params, raw)
     run("dvc", "repro", cwd=repo)
     run("git", "add", "-A", cwd=repo)
     run("git", "commit", "-q", "-m", message, cwd=repo)

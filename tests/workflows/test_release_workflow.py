@@ -12,9 +12,11 @@ import json
 import tarfile
 
 import pytest
-import yaml
 from support.act import run_concurrently, run_workflow, tag_push_event
+from support.config import write_config
 from support.repos import remote_tags, run
+
+from modelops.config.layout import read_sections
 
 BUNDLE = [
     "contract.yaml",
@@ -38,9 +40,9 @@ def released(repo):
 
 
 def deregistered(repo):
-    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params = read_sections(repo / "params.yaml")
     params["gate"]["floors"]["roc_auc"] = 0.99  # no model here reaches it
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    write_config(repo / "params.yaml", params)
     run("git", "commit", "-q", "-am", "Demand ROC AUC 0.99", cwd=repo)
     run("git", "push", "-q", "origin", "main", cwd=repo)
     # Registered by hand with gto, bypassing `modelops registry register`'s own gate.
