@@ -48,8 +48,7 @@ def read_sections(params_file: str | Path) -> dict[str, Any]:
     """Every config file's sections, merged; a ConfigError names the file and the section."""
     merged: dict[str, Any] = {}
     for name, path in config_paths(params_file).items():
-        owners = FILES[name][0]
-        raw = read_yaml_mapping(path, f"config file ({owners})")
+        raw = read_yaml_mapping(path, f"{name.stem} file")  # "params file", "policy file"
         for section, value in raw.items():
             _check_placed(str(section), name, path, params_file)
             merged[str(section)] = value

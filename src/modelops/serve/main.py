@@ -22,7 +22,7 @@ class ServeConfig:
     bundle: str | None
     store_url: str
     settings: dict
-    params_file: str | None = None  # the whole params.yaml: business and monitor settings
+    params_file: str | None = None  # params.yaml, read with the files beside it (business, monitor)
 
     @property
     def shown_store(self) -> str:
