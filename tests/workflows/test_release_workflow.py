@@ -98,3 +98,8 @@ def test_a_registration_that_fails_the_gate_is_deregistered_and_not_released(run
     assert "credit-risk@v0.1.0 fails the gate: deregistered, nothing released" in result.log
     assert "credit-risk@v0.1.0!" in remote_tags(repo)
     assert result.gh_calls == []
+    # The deregistration tag carries the verdict, as `modelops registry audit` reads it.
+    run("git", "fetch", "-q", "origin", "+refs/tags/*:refs/tags/*", cwd=repo)
+    message = run("git", "tag", "-l", "--format=%(contents)", "credit-risk@v0.1.0!", cwd=repo)
+    assert "; gate: failed (at release): " in message.stdout, message.stdout
+    assert "roc_auc >= floor" in message.stdout, message.stdout
