@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from modelops.config.layout import FILES, SECTION_FILE, config_paths
+from modelops.config.layout import FILES, SECTION_FILE, config_paths, file_of
 
 
 def write_config(params_file: Path, sections: dict[str, Any]) -> Path:
@@ -23,3 +24,12 @@ def write_config(params_file: Path, sections: dict[str, Any]) -> Path:
         where[name].parent.mkdir(parents=True, exist_ok=True)
         where[name].write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
     return params_file
+
+
+def file_named(case_params: Any, params_file: str) -> str:
+    """The file a corpus case's one error line must name: the owner's file of the section its
+    first edit is in (params_file itself for its own sections, an unknown section or a text)."""
+    if not isinstance(case_params, dict):
+        return params_file
+    section = re.split(r"[.\[]", next(iter(case_params)))[0]
+    return str(file_of(section, params_file))

@@ -4,6 +4,7 @@ out of range, an unknown model or metric is exit 2 naming the key and the value,
 """
 
 import pytest
+from support.config import file_named
 
 # (name, edits to the sample params: dotted key -> value, what the one line names)
 CASES = [
@@ -45,7 +46,8 @@ def runs(run_params_corpus, stage_run, contract_file):
 def test_one_error_line_names_the_key_and_the_value(
     runs, name, words, given_params, one_line_error
 ):
-    one_line_error(runs[name].result, given_params, *words)
+    expected = file_named(dict((n, p) for n, p, _ in CASES)[name], given_params)
+    one_line_error(runs[name].result, expected, *words)
 
 
 @EACH
