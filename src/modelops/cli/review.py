@@ -31,7 +31,7 @@ def gate(
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Apply the metric gate (gate.* in params) against a ref and staged models; 1 on failure.
+    """Apply the metric gate (gate.* in policy.yaml) against a ref and staged models; 1 on failure.
 
     Each baseline's model (from the DVC cache, the remote, a release bundle or a rebuild) is
     scored on this change's test rows. An unknown ref or stage, or a baseline report that
