@@ -203,7 +203,7 @@ def test_a_store_that_cannot_be_opened_is_one_line(project, store):
     result = in_process(project, "feedback", "export", "--store", f"sqlite:///{store}",
                         "--params", "params.yaml", "--contract", "contract.yaml")  # fmt: skip
     one_line_error(result, "store", store)
-    assert not (project / "data").exists()
+    assert not (project / "data" / "feedback").exists()  # data/ holds sources.yaml
     assert not (project / "missing").exists()  # no empty store created by the attempt
 
 

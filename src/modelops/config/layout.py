@@ -56,6 +56,7 @@ def read_sections(params_file: str | Path) -> dict[str, Any]:
 
 
 def _check_placed(section: str, name: Path, path: Path, params_file: str | Path) -> None:
+    """section is a known one, in the file that owns it."""
     owner = SECTION_FILE.get(section)
     if owner is None:
         known = list(SECTION_FILE)
@@ -67,7 +68,7 @@ def _check_placed(section: str, name: Path, path: Path, params_file: str | Path)
     if owner != name:
         raise ConfigError(
             f"{path}: '{section}' belongs in {file_of(section, params_file)} "
-            f"(owned by {FILES[owner][0]}), not in {name}: move it there"
+            f"(owned by {FILES[owner][0]}): move it there"
         )
 
 
