@@ -13,7 +13,10 @@ COPY src ./src
 RUN pip install --no-cache-dir -c constraints.txt . \
     && useradd --system --uid 10001 --home /srv/modelops modelops \
     && mkdir -p /var/lib/modelops && chown modelops /var/lib/modelops
-COPY params.yaml ./params.yaml
+# The config, each role's file (src/modelops/config/layout.py): the service reads serve.yaml
+# and checks them all.
+COPY params.yaml policy.yaml business.yaml serve.yaml ./
+COPY data/sources.yaml ./data/sources.yaml
 COPY ${BUNDLE} /srv/bundle
 
 USER modelops

@@ -14,6 +14,7 @@ import yaml
 from support.browser import browser  # noqa: F401  (a fixture: Debian's Chromium)
 
 from modelops.config.contract import Contract, load_contract
+from modelops.config.layout import read_sections
 from modelops.config.params import Params, load_params
 from modelops.model.train import Target
 
@@ -45,8 +46,9 @@ def sample_csv() -> Path:
 
 @pytest.fixture(scope="session")
 def raw_params() -> dict:
-    """The sample's params.yaml as a mapping (tests copy before changing it)."""
-    return yaml.safe_load(SAMPLE_PARAMS.read_text(encoding="utf-8"))
+    """The sample's config files' sections as one mapping (tests copy before changing it and
+    write it back with support.config.write_config, each section into its owner's file)."""
+    return read_sections(SAMPLE_PARAMS)
 
 
 @pytest.fixture(scope="session")

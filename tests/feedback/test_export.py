@@ -8,8 +8,8 @@ import csv
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-import yaml
 from support.cli import console, in_process
+from support.config import write_config
 
 from modelops.store import Decision, PredictionStore
 
@@ -32,7 +32,7 @@ def project(tmp_path, raw_params, contract_file):
     """tmp_path with params (feedback.min_outcome_age_days 30) and a store: predictions in
     October and November 2026, some with outcomes old enough, one too recent, one without."""
     raw = {**raw_params, "feedback": {"min_outcome_age_days": 30}}
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), "utf-8")
+    write_config(tmp_path / "params.yaml", raw)
     store = PredictionStore(f"sqlite:///{tmp_path / 'store.db'}")
     store.create_schema()
     decisions = [  # id, predicted_at, p_default
@@ -203,7 +203,7 @@ def test_a_store_that_cannot_be_opened_is_one_line(project, store):
     result = in_process(project, "feedback", "export", "--store", f"sqlite:///{store}",
                         "--params", "params.yaml", "--contract", "contract.yaml")  # fmt: skip
     one_line_error(result, "store", store)
-    assert not (project / "data").exists()
+    assert not (project / "data" / "feedback").exists()  # data/ holds sources.yaml
     assert not (project / "missing").exists()  # no empty store created by the attempt
 
 

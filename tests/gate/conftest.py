@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from support.config import write_config
 from support.repos import clone_folder, run
 
+from modelops.config.layout import read_sections
 from modelops.config.params import GateParams
 
 BIN = Path(sys.executable).parent
@@ -94,14 +95,14 @@ def set_params():
 
     def change(repo: Path, values: dict[str, object]) -> None:
         path = repo / "params.yaml"
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_sections(path)
         for key, value in values.items():
             *sections, last = key.split(".")
             section = raw
             for name in sections:
                 section = section[name]
             section[last] = value
-        path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+        write_config(path, raw)
 
     return change
 

@@ -1,6 +1,6 @@
 """Protects the gate's inputs that are not git (corpus): a rule naming a metric evaluate does
-not report, and a verdict file that is not one, are exit 2 with one line naming the file, the
-key and the value; nothing is written.
+not report, and a verdict file that is not one, are exit 2 with one line naming the file (the
+rules': policy.yaml), the key and the value; nothing is written.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-import yaml
+from support.config import write_config
 
 # Each key names a metric that evaluate does not report (a typo of roc_auc).
 UNKNOWN_METRICS = ["gate.floors.auc", "gate.segments.floors.auc", "gate.max_drop.roc_aux"]
@@ -22,11 +22,11 @@ def test_rule_on_an_unknown_metric_is_refused(tmp_path, raw_params, modelops, er
     for section in sections:
         rules = rules.setdefault(section, {})
     rules[metric] = 0.5
-    (tmp_path / "typo.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    write_config(tmp_path / "typo.yaml", raw)  # the gate's rules go to policy.yaml beside it
     gate = modelops(tmp_path, "gate", "--params", "typo.yaml")
     assert gate.returncode == 2
     line = error_line(gate)
-    assert line.startswith("error: typo.yaml: ") and f"'{key}" in line and f"'{metric}'" in line
+    assert line.startswith("error: policy.yaml: ") and f"'{key}" in line and f"'{metric}'" in line
     assert "roc_auc" in line  # what is allowed
     assert not (tmp_path / "reports").exists()
 

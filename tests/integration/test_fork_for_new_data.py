@@ -8,10 +8,11 @@ import shutil
 
 import numpy as np
 import pandas as pd
-import yaml
+from support.config import write_config
 from support.repos import run
 
 from modelops.config import paths
+from modelops.config.layout import read_sections
 
 ID, TARGET = "loan_id", "outcome"
 SOURCE = "data/external/loans.csv"
@@ -75,7 +76,7 @@ def test_a_fork_for_other_data_runs_the_pipeline_and_the_gate(sample_repo):
         "modelops", "contract", "draft", "--input", SOURCE,
         "--target", TARGET, "--output", str(paths.CONTRACT), cwd=repo,
     )  # fmt: skip
-    params = yaml.safe_load((repo / paths.PARAMS).read_text())
+    params = read_sections(repo / paths.PARAMS)
     params["data"]["features"] = [c for c in data.columns if c not in (ID, TARGET)]
     # A fork's compliance writes what a rejected applicant is told about each feature.
     params["reasons"] = {f: f"Your {f.replace('_', ' ')}" for f in params["data"]["features"]}
@@ -83,7 +84,7 @@ def test_a_fork_for_other_data_runs_the_pipeline_and_the_gate(sample_repo):
     params["business"]["amount_column"] = "credit_amount"
     params["evaluate"]["segments"] = ["age", "housing"]
     params["evaluate"]["segment_edges"] = {"age": [18, 30, 45, 60, 100]}
-    (repo / paths.PARAMS).write_text(yaml.safe_dump(params, sort_keys=False))
+    write_config(repo / paths.PARAMS, params)
 
     run("dvc", "repro", cwd=repo)
     quality = json.loads((repo / paths.DATA_QUALITY).read_text())

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-import yaml
+from support.config import write_config
 from support.repos import run
 
 from modelops.config import paths
+from modelops.config.layout import read_sections
 
 OUTPUTS = [
     paths.RAW, paths.VALIDATED, paths.QUARANTINE, paths.TRAIN, paths.TEST, paths.MODEL,
@@ -48,9 +49,9 @@ def test_metrics_and_plots_are_declared_to_dvc(built_sample, tmp_path):
 
 def test_changing_a_train_param_reruns_only_train_and_after(sample_repo):
     params_file = sample_repo / paths.PARAMS
-    params = yaml.safe_load(params_file.read_text())
+    params = read_sections(params_file)
     params["train"]["logistic_regression"]["C"] /= 20
-    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    write_config(params_file, params)
     log = run("dvc", "repro", cwd=sample_repo).stdout
     for stage in ["ingest", "validate", "split"]:
         assert f"Stage '{stage}' didn't change, skipping" in log

@@ -6,7 +6,7 @@ import copy
 from dataclasses import replace
 
 import pytest
-import yaml
+from support.config import write_config
 
 from modelops.config.params import MonitorParams, load_params
 from modelops.errors import ConfigError
@@ -128,13 +128,15 @@ def test_a_bad_monitor_section_is_refused_naming_the_key(raw_params, tmp_path, m
     path = tmp_path / "params.yaml"
     params = copy.deepcopy(raw_params)
     params["monitor"] = {"psi_warn": 0.1, "psi_alert": 0.25}
-    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    write_config(path, params)
     assert load_params(path).monitor == PARAMS  # the unchanged section loads
     params["monitor"].update(monitor)
-    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    write_config(path, params)
     with pytest.raises(ConfigError) as caught:
         load_params(path)
-    assert all(word in str(caught.value) for word in (f"{path}: ", *words)), caught.value
+    assert all(
+        word in str(caught.value) for word in (f"{path.parent / 'policy.yaml'}: ", *words)
+    ), caught.value
 
 
 def test_the_projects_monitor_section_is_the_documented_defaults(project_root):

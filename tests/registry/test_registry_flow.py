@@ -1,7 +1,8 @@
 """Protects the registry's life cycle with real dvc, git tags and gto, from the built sample
 (C = 1.0): register, promote to staging and prod, refuse an unchanged model (DVC's hash),
 refuse promoting a worse one (the prod model scored on the version's own test rows), verify a
-version as deploy does, roll prod back, and show every version with its committed metrics.
+version as deploy does, roll prod back, show every version with its committed metrics, and
+audit a version: who tagged each step, when, with the gate's verdict from the tag's message.
 """
 
 from __future__ import annotations
@@ -12,17 +13,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.config import write_config
 from support.repos import clone_folder, run
 
+from modelops.config.layout import read_sections
 from modelops.pipeline_state import output_hashes
 
 
 def retrain(repo: Path, c: float, message: str) -> None:
     """Set train.logistic_regression.C in the sample params, dvc repro, commit."""
     params = repo / "params.yaml"
-    raw = yaml.safe_load(params.read_text(encoding="utf-8"))
+    raw = read_sections(params)
     raw["train"]["logistic_regression"]["C"] = c
-    params.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    write_config(params, raw)
     run("dvc", "repro", cwd=repo)
     run("git", "add", "-A", cwd=repo)
     run("git", "commit", "-q", "-m", message, cwd=repo)
@@ -65,6 +68,8 @@ def history(built_sample, tmp_path_factory, modelops, stage_holders, registry_ta
     cli("rollback", "rollback", "--stage", "prod")
     step["holders rollback"], step["tags rollback"] = stage_holders(repo), registry_tags(repo)
     cli("show", "show")
+    cli("audit v1", "audit", "--version", "v0.1.0", "--json")
+    cli("audit v2", "audit", "--version", "v0.2.0")
     return step
 
 
@@ -139,3 +144,29 @@ def test_show_lists_every_version_with_its_roc_auc_from_git(history):
     assert float(rows["v0.3.0"][-2]) < float(rows["v0.2.0"][-2])
     assert "staging" in rows["v0.1.0"][4].split(",")
     assert len(rows["v0.3.0"]) == 6  # no stage
+
+
+def test_audit_names_who_tagged_each_step_and_the_gate_verdict(history):
+    audited = history["audit v1"]
+    assert audited.returncode == 0, audited.stderr
+    steps = json.loads(audited.stdout)["steps"]
+    repo = history["repo"]
+    ident = run("git", "var", "GIT_COMMITTER_IDENT", cwd=repo).stdout  # who git tags as
+    assert {step["by"] for step in steps} == {ident[: ident.index(">") + 1]}
+    assert [(s["event"], s["gate"]) for s in steps] == [
+        ("registration", "passed (absolute, segment and data rules)"),
+        ("assignment to staging", "passed (no model in staging yet)"),
+        ("assignment to prod", "passed (no model in prod yet)"),
+        ("assignment to prod", "not run (a rollback restores the version that held prod before)"),
+    ]
+    assert [s["when"] for s in steps] == sorted(s["when"] for s in steps)
+    commit = run("git", "rev-parse", "credit-risk@v0.1.0^{commit}", cwd=repo).stdout.strip()
+    assert {s["commit"] for s in steps} == {commit}
+    assert steps[0]["tag"] == "credit-risk@v0.1.0"
+
+
+def test_audit_shows_a_promotion_judged_against_the_model_it_replaced(history):
+    text = history["audit v2"].stdout
+    assert history["audit v2"].returncode == 0, history["audit v2"].stderr
+    assert text.splitlines()[0].startswith("credit-risk@v0.2.0 (commit ")
+    assert "gate: passed (against prod's v0.1.0)" in text

@@ -7,8 +7,8 @@ import os
 import subprocess
 
 import pytest
-import yaml
 from support.cli import console, in_process
+from support.config import write_config
 
 REFERENCE = {"schema": 1, "metrics": {"roc_auc": 0.875, "brier": 0.13}}
 
@@ -28,7 +28,7 @@ def report(low=0.8125, alerts=0, live=True) -> dict:
 def folder(tmp_path, raw_params):
     """A workspace: the sample's params (with the default retrain section), reports/ holding
     monitoring.json and reference.json."""
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(raw_params), encoding="utf-8")
+    write_config(tmp_path / "params.yaml", raw_params)
     (tmp_path / "reports").mkdir()
     write(tmp_path, report())
     (tmp_path / "reports/reference.json").write_text(json.dumps(REFERENCE), encoding="utf-8")
@@ -127,11 +127,9 @@ def test_a_reference_that_is_not_the_monitors_is_refused(folder):
 
 
 def test_a_bad_retrain_section_names_the_file_and_key(folder, raw_params):
-    (folder / "params.yaml").write_text(
-        yaml.safe_dump({**raw_params, "retrain": {"max_age_days": 90}}), encoding="utf-8"
-    )
+    write_config(folder / "params.yaml", {**raw_params, "retrain": {"max_age_days": 90}})
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
-    one_error_line(result, 2, "params.yaml", "unknown key 'retrain.max_age_days'")
+    one_error_line(result, 2, "policy.yaml", "unknown key 'retrain.max_age_days'")
 
 
 def test_the_console_script_answers_alike(folder):

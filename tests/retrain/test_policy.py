@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-import yaml
+from support.config import write_config
 
 from modelops.config.params import RetrainParams, load_params
 from modelops.errors import ConfigError
@@ -157,13 +157,15 @@ def test_a_bad_retrain_section_is_refused_naming_the_key(raw_params, tmp_path, r
     path = tmp_path / "params.yaml"
     params = copy.deepcopy(raw_params)
     params["retrain"] = {"live_auc_floor": 0.75, "max_model_age_days": None}
-    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    write_config(path, params)
     assert load_params(path).retrain == PARAMS.model_copy(update={"max_model_age_days": None})
     params["retrain"].update(retrain)
-    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    write_config(path, params)
     with pytest.raises(ConfigError) as caught:
         load_params(path)
-    assert all(word in str(caught.value) for word in (f"{path}: ", *words)), caught.value
+    assert all(
+        word in str(caught.value) for word in (f"{path.parent / 'policy.yaml'}: ", *words)
+    ), caught.value
 
 
 def test_the_projects_retrain_section_is_the_documented_defaults(project_root):

@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-import yaml
 from support.cli import console
+from support.config import write_config
 
+from modelops.config.layout import read_sections
 from modelops.config.params import ServeParams
 from modelops.serve.exploration import exploration_draw, take_decision
 from modelops.serve.golden import golden_differences
@@ -139,9 +140,9 @@ def test_the_golden_check_accepts_only_recorded_explorations(decisions, explored
 
 
 def test_a_live_service_exploring_half_passes_serve_check(launch, project, golden, tmp_path):
-    params = yaml.safe_load((project / "params.yaml").read_text())
+    params = read_sections(project / "params.yaml")
     params.setdefault("serve", {})["exploration_rate"] = 0.5
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
+    write_config(tmp_path / "params.yaml", params)
     store = tmp_path / "store.db"
     server = launch(project, f"sqlite:///{store}", params=tmp_path / "params.yaml")
     try:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from modelops.config.layout import FILES
+
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "modelops tests",
     "GIT_AUTHOR_EMAIL": "tests@modelops.invalid",
@@ -36,6 +38,7 @@ def run(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProces
 
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
+CONFIG_FILES = tuple(FILES)  # the sample keeps them at the project's relative paths
 # The project's own results: a sample project starts without them (they describe other data).
 PROJECT_RESULTS = ("dvc.lock", "reports")
 FEEDBACK = Path("data") / "feedback"  # tracked by `dvc add`: not in git
@@ -58,7 +61,8 @@ def sample_project(source: Path, target: Path) -> Path:
     shutil.rmtree(target / "data" / "external", ignore_errors=True)
     (target / "data" / "external").mkdir(parents=True)
     shutil.copy2(SAMPLE_DIR / "credit.csv", target / "data" / "external" / "credit.csv")
-    shutil.copy2(SAMPLE_DIR / "params.yaml", target / "params.yaml")
+    for name in CONFIG_FILES:  # params.yaml and the files beside it, by owner
+        shutil.copy2(SAMPLE_DIR / name, target / name)
     shutil.copy2(SAMPLE_DIR / "contract.yaml", target / "data" / "contract.yaml")
     # The sample has no production feedback yet: an empty folder, recorded by `dvc add`.
     shutil.rmtree(target / FEEDBACK, ignore_errors=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from support.cli import console as run_console
 from support.cli import in_process as run_entry_point
+from support.config import write_config
 
 from modelops.config.params import TrainParams
 from modelops.model.train import train_model
@@ -86,8 +86,7 @@ def cli_params(raw_params, sample_csv):
         raw = copy.deepcopy(raw_params)
         raw["ingest"]["sources"] = [{"name": "modeldata", "kind": "csv", "path": str(sample_csv)}]
         change(raw)
-        (folder / name).write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-        return folder / name
+        return write_config(folder / name, raw)
 
     return write
 

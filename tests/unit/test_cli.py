@@ -11,7 +11,7 @@ COMMANDS = {
          "release", "retrain"],
     "contract": ["draft"],
     "feedback": ["export"],
-    "registry": ["show", "register", "promote", "rollback", "verify"],
+    "registry": ["show", "audit", "register", "promote", "rollback", "verify"],
     "release": ["bundle"],
     "retrain": ["decide"],
 }  # fmt: skip

@@ -5,6 +5,7 @@ leave out are still refused with the key named."""
 import pytest
 from pydantic import ValidationError
 
+from modelops.config.layout import file_of
 from modelops.config.params import MODEL_KINDS, check_against_contract, load_params
 from modelops.errors import ConfigError
 from modelops.model.pipeline import build_estimator
@@ -41,7 +42,8 @@ def test_refused_on_load_naming_the_file_and_key(params_with, tmp_path, edits, w
     with pytest.raises(ConfigError) as caught:
         load_params(path)
     assert caught.value.exit_code == 2
-    assert all(word in str(caught.value) for word in (f"{path}: ", *words)), caught.value
+    where = file_of(next(iter(edits)).split(".")[0], path)  # the file that holds the section
+    assert all(word in str(caught.value) for word in (f"{where}: ", *words)), caught.value
 
 
 def test_segment_that_is_not_in_the_contract_is_named(

@@ -1,5 +1,6 @@
 """Protects reading the params file itself and its sources: missing, a folder, not YAML, not a
-mapping, or sources that cannot be told apart is exit 2 naming the file, and `modelops ingest`
+mapping, or sources that cannot be told apart is exit 2 naming the file (data/sources.yaml for
+the sources), and `modelops ingest`
 leaves its last raw table as it was.
 """
 
@@ -39,7 +40,9 @@ def runs(run_params_corpus, stage_run):
 def test_one_error_line_names_the_file_and_the_problem(
     runs, name, words, given_params, one_line_error
 ):
-    one_line_error(runs[name].result, given_params, *words)
+    # The sources are data engineering's file, beside the params file: its errors name it.
+    edited = isinstance(dict(((n, p) for n, p, _ in CASES))[name], dict)
+    one_line_error(runs[name].result, "data/sources.yaml" if edited else given_params, *words)
 
 
 @EACH

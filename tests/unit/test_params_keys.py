@@ -1,13 +1,15 @@
-"""Protects params.yaml against typos: an unknown key in any section is exit 2 naming the key
-and the nearest known one, and `modelops train` leaves its last model and report as they were.
+"""Protects the config files against typos: an unknown key in any section is exit 2 naming the
+file it is in (params.yaml, or its owner's file beside it), the key and the nearest known one,
+and `modelops train` leaves its last model and report as they were.
 """
 
 import pytest
+from support.config import file_named
 
 # (name, edits to the sample params: dotted key -> value, `...` deletes, what the line names)
 CASES = [
     ("section", {"splitt": {"test_size": 0.2, "seed": 42}, "split": ...},
-     ("unknown key 'splitt'", "did you mean 'split'")),
+     ("unknown section 'splitt'", "did you mean 'split'")),
     ("data", {"data.featurs": ["Age"], "data.features": ...},
      ("unknown key 'data.featurs'", "did you mean 'features'")),
     ("ingest_source", {"ingest.sources[0].paht": "a.csv", "ingest.sources[0].path": ...},
@@ -41,7 +43,8 @@ def runs(run_params_corpus, stage_run, contract_file):
 
 @EACH
 def test_one_error_line_names_the_file_and_the_key(runs, name, words, given_params, one_line_error):
-    one_line_error(runs[name].result, given_params, *words)
+    expected = file_named(dict((n, p) for n, p, _ in CASES)[name], given_params)
+    one_line_error(runs[name].result, expected, *words)
 
 
 @EACH

@@ -5,6 +5,7 @@ report as they were.
 """
 
 import pytest
+from support.config import file_named
 
 # (name, edits to the sample params: dotted key -> value, what the one line names)
 CASES = [
@@ -51,7 +52,8 @@ def runs(run_params_corpus, stage_run, contract_file):
 def test_one_error_line_names_the_key_and_the_value(
     runs, name, words, given_params, one_line_error
 ):
-    one_line_error(runs[name].result, given_params, *words)
+    expected = file_named(dict((n, p) for n, p, _ in CASES)[name], given_params)
+    one_line_error(runs[name].result, expected, *words)
 
 
 @EACH

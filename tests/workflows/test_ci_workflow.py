@@ -13,7 +13,10 @@ import re
 import pytest
 import yaml
 from support.act import pull_request_event, run_concurrently, run_workflow
+from support.config import write_config
 from support.repos import run
+
+from modelops.config.layout import read_sections
 
 # Pull requests that change only the regularisation of the sample's model (C 1.0 on main).
 SCENARIOS = {
@@ -26,9 +29,9 @@ SCENARIOS = {
 def runs(new_clone):
     def pull_request(c: float, message: str):
         repo = new_clone(branch="change")
-        params = yaml.safe_load((repo / "params.yaml").read_text())
+        params = read_sections(repo / "params.yaml")
         params["train"]["logistic_regression"]["C"] = c
-        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+        write_config(repo / "params.yaml", params)
         run("git", "commit", "-q", "-am", message, cwd=repo)
         return run_workflow(repo, "pull_request", pull_request_event(), "train-and-report")
 

@@ -21,8 +21,11 @@ import pytest
 import yaml
 from serve.live import MODELOPS, LiveServer
 from support.act import TOKEN, run_concurrently, run_workflow
+from support.config import write_config
 from support.repos import clone_folder, remote_branches, run
 from support.traffic import BATCH, applications, serve_traffic
+
+from modelops.config.layout import read_sections
 
 RETRAIN_TOKEN = "act-retrain-token-not-a-secret"
 REQUESTS = 12  # x BATCH applications, each with its outcome: >= retrain.min_labelled_rows 500
@@ -70,9 +73,9 @@ def released_clone(new_clone):
     """A clone whose main exports outcomes at once and is registered as v0.1.0 (the version
     the stores' service ran), both pushed; an empty DVC remote beside it."""
     repo = new_clone()
-    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params = read_sections(repo / "params.yaml")
     params["feedback"] = {"min_outcome_age_days": 0}
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    write_config(repo / "params.yaml", params)
     run("git", "commit", "-q", "-am", "Export outcomes as soon as they arrive", cwd=repo)
     run("git", "push", "-q", "origin", "main", cwd=repo)
     run("modelops", "registry", "register", "--push", cwd=repo)  # credit-risk@v0.1.0

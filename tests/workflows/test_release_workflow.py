@@ -12,9 +12,11 @@ import json
 import tarfile
 
 import pytest
-import yaml
 from support.act import run_concurrently, run_workflow, tag_push_event
+from support.config import write_config
 from support.repos import remote_tags, run
+
+from modelops.config.layout import read_sections
 
 BUNDLE = [
     "contract.yaml",
@@ -39,9 +41,9 @@ def released(repo):
 
 
 def deregistered(repo):
-    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params = read_sections(repo / "params.yaml")
     params["gate"]["floors"]["roc_auc"] = 0.99  # no model here reaches it
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    write_config(repo / "params.yaml", params)
     run("git", "commit", "-q", "-am", "Demand ROC AUC 0.99", cwd=repo)
     run("git", "push", "-q", "origin", "main", cwd=repo)
     # Registered by hand with gto, bypassing `modelops registry register`'s own gate.
@@ -97,3 +99,8 @@ def test_a_registration_that_fails_the_gate_is_deregistered_and_not_released(run
     assert "credit-risk@v0.1.0 fails the gate: deregistered, nothing released" in result.log
     assert "credit-risk@v0.1.0!" in remote_tags(repo)
     assert result.gh_calls == []
+    # The deregistration tag carries the verdict, as `modelops registry audit` reads it.
+    run("git", "fetch", "-q", "origin", "+refs/tags/*:refs/tags/*", cwd=repo)
+    message = run("git", "tag", "-l", "--format=%(contents)", "credit-risk@v0.1.0!", cwd=repo)
+    assert "; gate: failed (at release): " in message.stdout, message.stdout
+    assert "roc_auc >= floor" in message.stdout, message.stdout

@@ -42,7 +42,10 @@ def main() -> None:
     except typer.Abort:
         _fail("aborted", 1)
     except ParamsError as err:
-        _fail(f"{app_module.params_file_in_use}: {err}", err.exit_code)
+        from modelops.config.layout import file_of
+
+        where = file_of(err.key.split(".")[0], app_module.params_file_in_use)
+        _fail(f"{where}: {err}", err.exit_code)
     except ModelopsError as err:
         _fail(str(err), err.exit_code)
     except OSError as err:  # a file that cannot be read or written, a full disk

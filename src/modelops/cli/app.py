@@ -28,7 +28,8 @@ params_file_in_use: Path = paths.PARAMS
 
 
 def read_params(params_file: Path):
-    """params.yaml, strictly checked (every section, whatever the command uses)."""
+    """params.yaml and the config files beside it, strictly checked (every section, whatever
+    the command uses)."""
     from modelops.config.params import load_params
 
     global params_file_in_use

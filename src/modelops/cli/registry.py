@@ -12,7 +12,7 @@ from modelops.cli.review import report_verdict
 from modelops.config import paths
 
 registry_app = typer.Typer(
-    help="The model registry in git tags (GTO): show, register, promote, roll back, verify.",
+    help="The model registry in git tags (GTO): show, audit, register, promote, roll back, verify.",
     no_args_is_help=True,
 )
 app.add_typer(registry_app, name="registry")
@@ -45,6 +45,25 @@ def registry_show(params_file: ParamsFile = paths.PARAMS) -> None:
             f"{'n/a' if auc is None else f'{auc:.4f}':>8} "
             f"{'n/a' if value is None else f'{value:.2f}':>8}"
         )
+
+
+@registry_app.command("audit")
+def registry_audit(
+    version: Annotated[str, typer.Option("--version", help="The version, e.g. v1.2.0.")],
+    as_json: Annotated[bool, typer.Option("--json", help="The steps as JSON.")] = False,
+    params_file: ParamsFile = paths.PARAMS,
+) -> None:
+    """Who registered and promoted a version and when, with the gate's verdict at each step."""
+    from modelops.files import json_text
+    from modelops.registry.audit import audit, audit_lines
+
+    artifact = read_params(params_file).gate.artifact
+    steps = audit(Path.cwd(), artifact, version)
+    if as_json:
+        typer.echo(json_text({"artifact": artifact, "version": version, "steps": steps}), nl=False)
+        return
+    for line in audit_lines(artifact, version, steps):
+        typer.echo(line)
 
 
 @registry_app.command("register")

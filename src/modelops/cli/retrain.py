@@ -1,4 +1,4 @@
-"""`modelops retrain decide`: apply the retrain policy (params.yaml retrain.*) to the
+"""`modelops retrain decide`: apply the retrain policy (policy.yaml retrain.*) to the
 monitor's report, and say retrain or keep, with every reason."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from modelops.cli.app import ParamsFile, app, read_params
 from modelops.config import paths
 
 retrain_app = typer.Typer(
-    help="When to retrain the model (the retrain policy, params.yaml retrain.*).",
+    help="When to retrain the model (the retrain policy, policy.yaml retrain.*).",
     no_args_is_help=True,
 )
 app.add_typer(retrain_app, name="retrain")

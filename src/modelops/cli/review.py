@@ -31,7 +31,7 @@ def gate(
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Apply the metric gate (gate.* in params) against a ref and staged models; 1 on failure.
+    """Apply the metric gate (gate.* in policy.yaml) against a ref and staged models; 1 on failure.
 
     Each baseline's model (from the DVC cache, the remote, a release bundle or a rebuild) is
     scored on this change's test rows. An unknown ref or stage, or a baseline report that
@@ -88,9 +88,8 @@ def report(
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Write the pull-request report: verdict, metrics and deltas, params, data, segments."""
-    import yaml
-
-    from modelops.files import read_json, read_text, write_text
+    from modelops.config.layout import read_sections
+    from modelops.files import read_json, write_text
     from modelops.review.baselines import params_at
     from modelops.review.feedback import read_feedback_coverage
     from modelops.review.gate import read_verdict
@@ -110,9 +109,7 @@ def report(
     }
     roc = optional(reports / paths.ROC_POINTS.relative_to(paths.REPORTS), "ROC plot data")
     first = verdict["baselines"][0] if verdict["baselines"] else {"commit": None}
-    changes = params_changes(
-        params_at(Path.cwd(), first["commit"]), yaml.safe_load(read_text(params_file))
-    )
+    changes = params_changes(params_at(Path.cwd(), first["commit"]), read_sections(params_file))
     roc_points = roc.get("roc") if isinstance(roc, dict) else None
     data_change = None
     if first["commit"]:

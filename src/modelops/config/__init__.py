@@ -1,1 +1,2 @@
-"""Configuration: params.yaml and data/contract.yaml as strict models, and default paths."""
+"""Configuration: the config files (params.yaml and its owners' files beside it) and
+data/contract.yaml as strict models, and default paths."""

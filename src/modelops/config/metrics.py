@@ -1,7 +1,7 @@
 """The metrics the evaluate stage reports, by the names gate rules use.
 
 This is the agreement between `modelops evaluate` (which must report each of these; a test
-checks it) and params.yaml `gate.*` (whose rules may name only these): a misspelled metric
+checks it) and policy.yaml `gate.*` (whose rules may name only these): a misspelled metric
 in a rule is a config error, never a rule that silently does not exist.
 """
 

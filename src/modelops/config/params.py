@@ -1,8 +1,11 @@
-"""params.yaml as a strict model: one section per concern, checked on load.
+"""The config files as one strict model: one section per concern, checked on load.
 
-Unknown keys, wrong types, values scikit-learn would refuse and contradictions are a
-ConfigError naming the file, the key path and the value. `check_against_contract` checks what
-params say about columns against what data/contract.yaml says they are. Each dvc.yaml stage
+params.yaml (data science) holds data, split, train and evaluate; the other sections live in
+the files of the roles that own them, beside it (config/layout.py: policy.yaml, business.yaml,
+serve.yaml, data/sources.yaml). Unknown keys, wrong types, values scikit-learn would refuse and
+contradictions are a ConfigError naming the file the key is in, the key path and the value.
+`check_against_contract` checks what params say about columns against what data/contract.yaml
+says they are. Each dvc.yaml stage
 lists exactly the keys it uses, so a change re-runs only the stages it affects.
 """
 
@@ -12,11 +15,12 @@ import itertools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from modelops.config.contract import Contract
+from modelops.config.layout import file_of, read_sections
 from modelops.config.metrics import METRICS, SEGMENT_METRICS
-from modelops.config.reading import Strict, parse, read_yaml_mapping
+from modelops.config.reading import Strict, describe, first_problem
 from modelops.errors import ConfigError, shown
 
 Seed = Field(ge=0, le=2**32 - 1)  # numpy's range for a random seed
@@ -199,7 +203,8 @@ class Comparison(Strict):
 
 
 class GateParams(Strict):
-    """The rules a model must keep to be merged, registered or promoted (quality manager)."""
+    """The rules a model must keep to be merged, registered or promoted (compliance and the
+    data science manager)."""
 
     artifact: str = Field(min_length=1)
     baseline_stages: list[str] = Field(default_factory=list)
@@ -372,8 +377,15 @@ class Params(Strict):
 
 
 def load_params(path: str | Path) -> Params:
-    """Read and check params.yaml; any mistake is a ConfigError naming file, key and value."""
-    return parse(Params, read_yaml_mapping(path, "params file"), path)
+    """Read params.yaml at path and the other config files beside it, and check them as one;
+    any mistake is a ConfigError naming the file the key is in, the key and the value."""
+    raw = read_sections(path)
+    try:
+        return Params.model_validate(raw)
+    except ValidationError as err:
+        loc = first_problem(err)["loc"]
+        where = file_of(str(loc[0]), path) if loc else path
+        raise ConfigError(describe(err, Params, where)) from None
 
 
 def check_against_contract(
@@ -382,7 +394,8 @@ def check_against_contract(
     """The columns params name exist in the contract and are of a kind that can serve there."""
 
     def fail(key: str, value: str, reason: str) -> None:
-        raise ConfigError(f"{params_file}: '{key}' {shown(value)} {reason}")
+        where = file_of(key.split(".")[0], params_file)
+        raise ConfigError(f"{where}: '{key}' {shown(value)} {reason}")
 
     columns = contract.columns
     not_there = f"is not a column of {contract_file}"

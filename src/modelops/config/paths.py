@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PARAMS = Path("params.yaml")
+PARAMS = Path("params.yaml")  # the pipeline (data science); the other config files sit beside it
+POLICY = Path("policy.yaml")  # gate, monitor and retrain rules (compliance, data science manager)
+BUSINESS = Path("business.yaml")  # money per loan (business stakeholder)
+SERVE = Path("serve.yaml")  # the prediction service (support)
+SOURCES = Path("data/sources.yaml")  # where rows come from (data engineering)
 CONTRACT = Path("data/contract.yaml")
 DVC_YAML = Path("dvc.yaml")
 

@@ -54,10 +54,16 @@ def parse(model: type[Model], raw: dict[str, Any], path: str | Path) -> Model:
         raise ConfigError(describe(err, model, path)) from None
 
 
+def first_problem(err: ValidationError) -> dict[str, Any]:
+    """The problem to report: a misspelt key also leaves the key it stands for missing, so a
+    misspelling comes first."""
+    problems = err.errors(include_url=False)
+    return next((p for p in problems if p["type"] == "extra_forbidden"), problems[0])
+
+
 def describe(err: ValidationError, model: type[BaseModel], path: str | Path) -> str:
     problems = err.errors(include_url=False)
-    # A misspelt key also leaves the key it stands for missing: name the misspelling.
-    first = next((p for p in problems if p["type"] == "extra_forbidden"), problems[0])
+    first = first_problem(err)
     loc = tuple(first["loc"])
     key = dotted(loc)
     kind, message = first["type"], first["msg"]

@@ -245,7 +245,7 @@ def _drift_section(drift: dict) -> list[str]:
         "<h2>Drift: inputs now vs the reference (training data)</h2>",
         '<p class="note">PSI (population stability index) compares the share of rows per bin; '
         "the distance measures how far apart the two distributions are. Levels use the "
-        "thresholds of the monitoring policy (params.yaml), quoted in the reasons above.</p>",
+        "thresholds of the monitoring policy (policy.yaml), quoted in the reasons above.</p>",
     ]
     approval = drift.get("approval_rate")
     if approval:

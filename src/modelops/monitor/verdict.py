@@ -1,6 +1,6 @@
 """The monitor's verdict: ok, warn or alert, with one reason per rule that fired.
 
-Rules (limits in params.yaml monitor.*):
+Rules (limits in policy.yaml monitor.*):
 - an input feature at alert: alert; at warn, or too few rows to judge it: warn
 - the model's score drifted: the same, with its own PSI limits (score_psi_warn, score_psi_alert)
 - the approval rate moved from the reference test set's by more than approval_change_warn or

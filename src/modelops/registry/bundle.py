@@ -1,8 +1,9 @@
 """The release bundle: what a registered version ships with, built the same way anywhere.
 
-Assets: the model, its metrics, the params, the pull-request report, the model card (stamped
-with the version and commit it is released as), and a manifest that says exactly what was
-built (version, commit, DVC hashes, Python and package versions).
+Assets: the model, its metrics, the config files (each role's: params, policy, business, serve,
+sources), the pull-request report, the model card (stamped with the version and commit it is
+released as), and a manifest that says exactly what was built (version, commit, DVC hashes,
+Python and package versions).
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from modelops.pipeline_state import output_hashes
 ASSETS = {
     "model.skops": paths.MODEL,
     "metrics.json": paths.METRICS,
-    "params.yaml": paths.PARAMS,
+    "params.yaml": paths.PARAMS,  # the config as the version was built and judged, by owner
+    "policy.yaml": paths.POLICY,
+    "business.yaml": paths.BUSINESS,
+    "serve.yaml": paths.SERVE,
+    "sources.yaml": paths.SOURCES,
     "contract.yaml": paths.CONTRACT,  # the service checks requests against it
     "golden.json": paths.GOLDEN,  # answers a served copy must reproduce exactly
     "reference.json": paths.REFERENCE,  # what monitoring compares this version's traffic with

@@ -23,6 +23,19 @@ FIRST_VERSION = {"major": "v1.0.0", "minor": "v0.1.0", "patch": "v0.0.1"}
 # baseline holder's model when one is given; [] when the gate passes.
 GateCheck = Callable[[str, Holder | None], list[str]]
 
+# Each tag's message ends with the gate's verdict on that step, after GATE (one line), so that
+# `modelops registry audit` reads from the tags alone what was checked when.
+GATE = "gate: "
+
+
+def gate_line(failures: list[str] | None, scope: str) -> str:
+    """The verdict as a tag message states it: passed, failed with the rules, or not run."""
+    if failures is None:
+        return f"{GATE}not run ({scope})"
+    if failures:
+        return f"{GATE}failed ({scope}): {'; '.join(failures)}"
+    return f"{GATE}passed ({scope})"
+
 
 def _refuse(action: str, failures: list[str]) -> CheckFailed:
     return CheckFailed(f"{action} refused: the gate fails: {'; '.join(failures)}")
@@ -55,7 +68,9 @@ def register(
             )
     # GTO cannot bump from nothing: the first version is the bump itself.
     first = FIRST_VERSION[bump] if latest is None else None
-    tags.tag_registration(repo, artifact, first, bump, push)
+    verdict = gate_line(failures, "absolute, segment and data rules")
+    message = f"Registration of {artifact} at {head[:8]}; {verdict}"
+    tags.tag_registration(repo, artifact, first, bump, push, message)
     return tags.latest_version(repo, artifact).version
 
 
@@ -68,7 +83,9 @@ def promote(
     failures = gate_check(holder.commit, current)
     if failures:
         raise _refuse(f"promotion of {version} to {stage}", failures)
-    return tags.tag_assignment(repo, artifact, stage, version, push)
+    against = f"against {stage}'s {current.version}" if current else f"no model in {stage} yet"
+    message = f"Promotion of {version} to {stage}; {gate_line(failures, against)}"
+    return tags.tag_assignment(repo, artifact, stage, version, push, message=message)
 
 
 def rollback(repo: Path, artifact: str, stage: str, push: bool) -> tuple[str, str]:
@@ -81,6 +98,7 @@ def rollback(repo: Path, artifact: str, stage: str, push: bool) -> tuple[str, st
     earlier = [h["version"] for h in history if h["version"] != current]
     if not earlier:
         raise CheckFailed(f"rollback refused: {current} is the only version {stage} has had")
-    message = f"Rollback of {stage}: {current} -> {earlier[-1]}"
+    restores = f"a rollback restores the version that held {stage} before"
+    message = f"Rollback of {stage}: {current} -> {earlier[-1]}; {gate_line(None, restores)}"
     tags.tag_assignment(repo, artifact, stage, earlier[-1], push, message=message)
     return current, earlier[-1]

@@ -143,15 +143,23 @@ def check_stage(repo: Path, stage: str) -> None:
 
 
 @registry_errors
-def tag_registration(repo: Path, artifact: str, version: str | None, bump: str, push: bool):
-    """Tag HEAD as the given version, or as the latest version bumped."""
+def tag_registration(
+    repo: Path,
+    artifact: str,
+    version: str | None,
+    bump: str,
+    push: bool,
+    message: str | None = None,
+):
+    """Tag HEAD as the given version, or as the latest version bumped; message annotates it."""
     import gto.api
 
     wait_for_a_new_second(repo, artifact)
     if version is not None:
-        gto.api.register(repo, artifact, "HEAD", version=version, push=push)
+        gto.api.register(repo, artifact, "HEAD", version=version, push=push, message=message)
     else:
-        gto.api.register(repo, artifact, "HEAD", push=push, **{f"bump_{bump}": True})
+        bumped = {f"bump_{bump}": True}
+        gto.api.register(repo, artifact, "HEAD", push=push, message=message, **bumped)
 
 
 @registry_errors
@@ -165,6 +173,17 @@ def tag_assignment(
     # force: a version that held the stage before may hold it again.
     gto.api.assign(repo, artifact, stage, version=version, push=push, force=True, message=message)
     return assignments(repo, artifact, stage)[-1]["ref"]
+
+
+@registry_errors
+def version_events(repo: Path, artifact: str, version: str) -> list[dict]:
+    """Every tag of version (registration, stage assignments, deregistration), oldest first:
+    GTO's events with their tagger, time and message; an InputError for an unknown version."""
+    import gto.api
+
+    find_version(repo, artifact, version, registered=False)
+    history = gto.api.history(repo, artifact, ascending=True)
+    return [e for e in history if e["version"] == version]
 
 
 def wait_for_a_new_second(repo: Path, artifact: str) -> None:

@@ -1,6 +1,6 @@
 """The retrain policy: from one monitoring report (monitoring.json), retrain or keep, and why.
 
-Rules (limits in params.yaml retrain.*; a null limit switches its rule off); any one that
+Rules (limits in policy.yaml retrain.*; a null limit switches its rule off); any one that
 fires means retrain:
 - live ROC AUC (outcomes known, at least min_labelled_rows of them): the low end of its
   bootstrap interval below live_auc_floor

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from modelops.config import paths
-from modelops.errors import InputError, shown_text
+from modelops.config.layout import sections_at
+from modelops.errors import ConfigError, InputError, shown_text
 from modelops.git import file_at, resolve_commit
 from modelops.registry.tags import Holder, stage_holder
 
@@ -93,16 +92,13 @@ def baseline_in_stage(repo: Path, artifact: str, stage: str) -> Baseline:
 
 
 def params_at(repo: Path, commit: str | None) -> dict | None:
-    """params.yaml as committed at commit, or None when there is no such file."""
+    """The config files' sections as committed at commit (params.yaml and the files beside it,
+    config/layout.py), or None when there is no params.yaml."""
     if commit is None:
         return None
     # Outside git, or for a commit this repository lacks, an InputError: not "nothing changed".
     commit = resolve_commit(repo, commit)
-    text = file_at(repo, commit, str(paths.PARAMS))
-    if text is None:
-        return None
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise InputError(f"{paths.PARAMS} at {commit[:8]} is not valid YAML") from None
-    return value if isinstance(value, dict) else None
+        return sections_at(lambda path: file_at(repo, commit, path.as_posix()))
+    except ConfigError as err:
+        raise InputError(f"{err} (at {commit[:8]})") from None

@@ -88,7 +88,7 @@ def verdict_section(verdict: dict) -> list[str]:
         lines += [
             "> [!WARNING]",
             "> This change declares a **new baseline** (`gate.new_baseline: true` in "
-            f"params.yaml): {declared[0]['note']}. Drop rules against a baseline that cannot "
+            f"policy.yaml): {declared[0]['note']}. Drop rules against a baseline that cannot "
             "score its rows pass; reviewers: check that this is intended.",
             "",
         ]

@@ -25,8 +25,8 @@ class ServeConfig:
     bundle: str | None
     store_url: str
     settings: dict
-    params_file: str | None = None  # the whole params.yaml (default: the repo's): reasons'
-    # texts, business and monitor settings
+    params_file: str | None = None  # params.yaml, read with the files beside it (default: the
+    # repo's): reasons' texts, business and monitor settings
 
     def params(self):
         return load_params(self.params_file or Path(self.repo) / paths.PARAMS)
