@@ -365,27 +365,25 @@ class Params(Strict):
     # told); texts of columns that are not features are kept for when they are.
     reasons: dict[str, ReasonText]
 
-    @model_validator(mode="after")
-    def _reason_for_every_feature(self) -> Params:
-        missing = next((f for f in self.data.features if f not in self.reasons), None)
-        if missing is not None:
-            raise ValueError(
-                f"'reasons.{missing}' is missing: every feature in data.features needs the "
-                "text a rejected applicant is sent"
-            )
-        return self
-
 
 def load_params(path: str | Path) -> Params:
     """Read params.yaml at path and the other config files beside it, and check them as one;
     any mistake is a ConfigError naming the file the key is in, the key and the value."""
     raw = read_sections(path)
     try:
-        return Params.model_validate(raw)
+        params = Params.model_validate(raw)
     except ValidationError as err:
         loc = first_problem(err)["loc"]
         where = file_of(str(loc[0]), path) if loc else path
         raise ConfigError(describe(err, Params, where)) from None
+    # Checked here, not in Params, so the error names the file the texts are in.
+    missing = next((f for f in params.data.features if f not in params.reasons), None)
+    if missing is not None:
+        raise ConfigError(
+            f"{file_of('reasons', path)}: 'reasons.{missing}' is missing: every feature in "
+            "data.features needs the text a rejected applicant is sent"
+        )
+    return params
 
 
 def check_against_contract(
