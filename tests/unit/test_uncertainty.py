@@ -152,3 +152,33 @@ def test_block_wise_computation_changes_no_number(monkeypatch, cells):
     whole = _drops(is_bad, amount, challenger, baseline, names=names)
     monkeypatch.setattr(uncertainty, "BLOCK_CELLS", cells)
     assert _drops(is_bad, amount, challenger, baseline, names=names) == whole
+
+
+def _card_intervals(is_bad, amount, answers, max_rows, names=("roc_auc", "brier")):
+    points = {
+        "roc_auc": metrics.roc_auc_score(is_bad, answers.p_bad),
+        "brier": metrics.brier_score_loss(is_bad, answers.p_bad),
+    }
+    return uncertainty.metric_intervals(
+        {n: points[n] for n in names}, is_bad, amount, answers,
+        MARGIN, LOSS_GIVEN_DEFAULT, 400, 0.9, 0, max_rows,
+    )  # fmt: skip
+
+
+def test_m_out_of_n_intervals_match_the_full_bootstrap_and_change_nothing_under_the_cap():
+    """A test set larger than card.max_rows is resampled 2,000 rows at a time with the spread
+    rescaled: the interval's ends land where the full bootstrap puts them (within a fifth of
+    its half-width); at or under the cap the interval is the full bootstrap's exactly."""
+    rng = np.random.default_rng(3)
+    is_bad = rng.random(20_000) < 0.3
+    amount = rng.integers(100, 5000, 20_000).astype(float)
+    answers = _answers(is_bad, noise=1.5, seed=4)
+    full = _card_intervals(is_bad, amount, answers, max_rows=None)
+    assert _card_intervals(is_bad, amount, answers, max_rows=20_000) == full
+    sampled = _card_intervals(is_bad, amount, answers, max_rows=2_000)
+    for name, interval in full.items():
+        half = (interval.high - interval.low) / 2
+        assert sampled[name].point == interval.point
+        assert abs(sampled[name].low - interval.low) < 0.2 * half, name
+        assert abs(sampled[name].high - interval.high) < 0.2 * half, name
+        assert interval.low < interval.point < interval.high

@@ -325,6 +325,7 @@ def _measured(model_file: Path, test_set: Path, train_set: Path, reports: Path, 
         settings.resamples,
         settings.confidence,
         settings.seed,
+        settings.max_rows,
     )
     feedback = read_feedback_coverage(train_set, test_set)
     points = found["calibration"]
