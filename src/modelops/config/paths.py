@@ -28,6 +28,7 @@ IMPORTANCE = REPORTS / "importance.json"
 LIVE = REPORTS / "live"
 GOLDEN = REPORTS / "golden.json"  # test rows and the p_default the pipeline gave them
 REFERENCE = REPORTS / "reference.json"  # what monitoring compares live traffic with
+FAIRNESS = REPORTS / "fairness.json"  # the fairness policy measured (features, age rule, groups)
 # Written by `modelops monitor`.
 MONITORING = REPORTS / "monitoring.json"
 MONITORING_MD = REPORTS / "monitoring.md"
