@@ -76,6 +76,7 @@ class Verdict:
                     "found": b.found,
                     "note": b.note,
                     "metrics": b.reports.get("metrics"),
+                    "features": features_used(b.reports),
                     "same_rows": b.same_rows.as_dict() if b.same_rows else None,
                 }
                 for b in self.baselines
@@ -112,6 +113,7 @@ class BaselineRecord(_Record):
     found: bool
     note: str
     metrics: dict | None
+    features: list[str] | None = None  # the baseline model's, from its training/fairness report
     same_rows: SameRowsRecord | None = None
 
 
