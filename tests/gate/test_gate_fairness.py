@@ -35,8 +35,15 @@ REPORTS = {
     "training": {"features": ["Income", "Age"]},
     "fairness": {
         "features": {"used": ["Age", "Income"], "excluded": {"Marital": "prohibited"}},
-        "age_rule": {"attribute": "Age", "from": 61, "to": [62, 90], "rows": 891,
-                     "rows_raised": 0, "max_increase": 0.0, "passed": True},  # fmt: skip
+        "age_rule": {
+            "attribute": "Age",
+            "from": 61,
+            "to": [62, 90],
+            "rows": 891,
+            "rows_raised": 0,
+            "max_increase": 0.0,
+            "passed": True,
+        },
         "groups": {
             "Marital": {"married": group(), "single": group(ratio=0.85, eo=0.05)},
             "Age": {"[18, 62)": group(), "[62, 100)": group(n=13, ratio=None)},

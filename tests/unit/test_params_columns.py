@@ -1,6 +1,7 @@
 """Protects what params.yaml says about columns against the contract: a feature, amount,
 segment or protected-attribute column that does not exist there, or cannot serve, and a
-feature the fairness policy prohibits, is exit 2 naming the key and the column, and `modelops train` leaves its last model and report as they were.
+feature the fairness policy prohibits, is exit 2 naming the key and the column, and
+`modelops train` leaves its last model and report as they were.
 """
 
 import pytest
