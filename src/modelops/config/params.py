@@ -214,7 +214,9 @@ class GateParams(Strict):
 
 
 class GroupLimits(Strict):
-    """How protected groups are judged (compliance). None: the policy-wide limit applies."""
+    """How protected groups are judged (compliance). A key left out: the policy-wide limit
+    applies; a rule limit set to null: that rule is off for the attribute (reported, not gated).
+    """
 
     # A group with fewer test rows is reported as not judged: its rates are noise (at 50 rows
     # and a 30 % bad rate the standard error of a rate is about 0.065).
@@ -227,14 +229,22 @@ class GroupLimits(Strict):
     # Calibration by group: |mean p_default - observed bad rate| within the group.
     max_calibration_gap: float | None = Field(None, gt=0, le=1)
 
+    @model_validator(mode="after")
+    def _min_rows_not_off(self) -> GroupLimits:
+        # Every attribute needs a size below which a group is not judged: it cannot be off.
+        if "min_rows" in self.model_fields_set and self.min_rows is None:
+            raise ValueError("min_rows cannot be null (leave it out to use the policy's)")
+        return self
+
 
 class PolicyLimits(GroupLimits):
-    """The limits every protected attribute is judged by unless it sets its own."""
+    """The limits every protected attribute is judged by unless it sets its own (null: the
+    rule is off)."""
 
     min_rows: int = Field(50, ge=1)
-    min_approval_ratio: float = Field(0.8, gt=0, le=1)
-    max_equal_opportunity_gap: float = Field(0.1, gt=0, le=1)
-    max_calibration_gap: float = Field(0.1, gt=0, le=1)
+    min_approval_ratio: float | None = Field(0.8, gt=0, le=1)
+    max_equal_opportunity_gap: float | None = Field(0.1, gt=0, le=1)
+    max_calibration_gap: float | None = Field(0.1, gt=0, le=1)
 
 
 class ProtectedAttribute(GroupLimits):
@@ -278,6 +288,14 @@ class FairnessParams(Strict):
     attributes: dict[str, ProtectedAttribute] = Field(min_length=1)
     limits: PolicyLimits = PolicyLimits()
     no_negative_factor: NoNegativeFactor | None = None
+    # The four-fifths rule's own qualification (EEOC Uniform Guidelines, 29 CFR 1607.4(D)):
+    # a difference based on small numbers that is not statistically significant may not be
+    # adverse impact. interval: a group's rule fails only when its whole bootstrap interval is
+    # past the limit; point: the value measured on the test rows decides.
+    decide_on: Literal["point", "interval"] = "interval"
+    resamples: int = Field(1000, ge=100, le=100_000)  # bootstrap resamples of the test rows
+    confidence: float = Field(0.9, gt=0.5, lt=1)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
 
     @property
     def prohibited(self) -> list[str]:
@@ -285,10 +303,12 @@ class FairnessParams(Strict):
         return [name for name, a in self.attributes.items() if not a.feature]
 
     def limits_for(self, attribute: str) -> PolicyLimits:
-        """The policy's limits with the attribute's own where it sets them."""
-        own = self.attributes[attribute].model_dump(
-            include=set(GroupLimits.model_fields), exclude_none=True
-        )
+        """The policy's limits with the attribute's own where it sets them (null: off)."""
+        given = self.attributes[attribute]
+        # Only the keys the attribute writes: an explicit null switches that rule off.
+        own = {
+            k: getattr(given, k) for k in GroupLimits.model_fields if k in given.model_fields_set
+        }
         return self.limits.model_copy(update=own)
 
     @model_validator(mode="after")

@@ -41,10 +41,20 @@ def age_rule(model, X: pd.DataFrame, rule: NoNegativeFactor) -> dict:
     }
 
 
-def group_table(labels: pd.Series, is_bad, p_bad, approved, min_rows: int) -> dict:
+def group_table(
+    labels: pd.Series,
+    is_bad,
+    p_bad,
+    approved,
+    min_rows: int,
+    resamples: int = 1000,
+    confidence: float = 0.9,
+    seed: int = 0,
+) -> dict:
     """Per group: size, approval rate (overall and among those who repaid), mean p_default and
     bad rate; ratios and gaps against the most-approved judged group, and null for a group too
-    small to judge (fewer than min_rows rows)."""
+    small to judge (fewer than min_rows rows). Each judged group's ratio and gaps also carry a
+    bootstrap interval (`<measure>_interval`: [low, high]) over resamples of the test rows."""
     frame = pd.DataFrame(
         {
             "group": labels.to_numpy(),
@@ -82,7 +92,70 @@ def group_table(labels: pd.Series, is_bad, p_bad, approved, min_rows: int) -> di
         group["calibration_gap"] = (
             abs(group["mean_p_default"] - group["bad_rate"]) if group["judged"] else None
         )
+    intervals = (
+        bootstrap_intervals(frame, list(judged), top, resamples, confidence, seed) if top else {}
+    )
+    for name, group in groups.items():
+        for measure in MEASURES:
+            group[f"{measure}_interval"] = intervals.get(name, {}).get(measure)
     return groups
+
+
+MEASURES = ("approval_ratio", "equal_opportunity_gap", "calibration_gap")
+
+
+def bootstrap_intervals(
+    frame: pd.DataFrame, judged: list[str], top: str, resamples: int, confidence: float, seed: int
+) -> dict:
+    """Percentile intervals of each judged group's measures over bootstrap resamples of all
+    test rows (group sizes vary as they would in another sample). The reference group stays
+    the one most approved on the test rows, so an interval is about this group against that
+    one. Vectorised: one resample-index matrix, per-resample group sums by one bincount each.
+    A resample in which a group (or its repaid rows) is empty adds nothing to that measure."""
+    order = {name: k for k, name in enumerate(judged)}
+    codes = frame["group"].astype(str).map(order).fillna(len(judged)).to_numpy(dtype=np.int64)
+    width = len(judged) + 1  # the last column: rows of groups not judged
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, len(frame), size=(resamples, len(frame)))
+    cells = (codes[rows] + width * np.arange(resamples)[:, None]).ravel()
+
+    def sums(weights) -> np.ndarray:
+        w = None if weights is None else np.asarray(weights, dtype=float)[rows].ravel()
+        return np.bincount(cells, weights=w, minlength=resamples * width).reshape(resamples, width)[
+            :, : len(judged)
+        ]
+
+    bad = frame["is_bad"].to_numpy()
+    approved = frame["approved"].to_numpy()
+    n, repaid = sums(None), sums(~bad)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = sums(approved) / n
+        rate_repaid = sums(approved & ~bad) / repaid
+        calibration = np.abs(sums(frame["p_bad"].to_numpy()) / n - sums(bad) / n)
+        ref = order[top]
+        top_rate = rate[:, [ref]]
+        # The most-approved group approving nobody: every group approves as often (ratio 1).
+        ratio = np.where(top_rate == 0, 1.0, rate / top_rate)
+        ratio[np.isnan(rate) | np.isnan(top_rate)] = np.nan
+        gap = np.abs(rate_repaid[:, [ref]] - rate_repaid)
+    tail = (1 - confidence) / 2
+    measured = {
+        "approval_ratio": ratio,
+        "equal_opportunity_gap": gap,
+        "calibration_gap": calibration,
+    }
+    out: dict = {}
+    for name, k in order.items():
+        out[name] = {}
+        for measure, values in measured.items():
+            column = values[:, k]
+            column = column[~np.isnan(column)]
+            out[name][measure] = (
+                [float(np.quantile(column, tail)), float(np.quantile(column, 1 - tail))]
+                if len(column)
+                else None
+            )
+    return out
 
 
 def _ratio(rate: float, reference: float) -> float:
@@ -112,6 +185,12 @@ def fairness_report(
     report: dict = {"features": {"used": used, "excluded": excluded}}
     if rule is not None:
         report["age_rule"] = age_rule(model, test[used], rule)
+    # How the groups' intervals were drawn: the gate judges them only at the policy's settings.
+    report["intervals"] = {
+        "resamples": policy.resamples,
+        "confidence": policy.confidence,
+        "seed": policy.seed,
+    }
     report["groups"] = {
         name: group_table(
             segment_labels(test[name], None if a.bands is None else tuple(a.bands)),
@@ -119,6 +198,9 @@ def fairness_report(
             p_bad,
             approved,
             policy.limits_for(name).min_rows,
+            policy.resamples,
+            policy.confidence,
+            policy.seed,
         )
         for name, a in policy.attributes.items()
     }

@@ -427,6 +427,7 @@ def group_rules(fairness: dict | None, policy: FairnessParams) -> list[RuleOutco
     """Per protected attribute and judged group: approval ratio, equal-opportunity gap and
     calibration gap against the policy's limits (the attribute's own where it sets them)."""
     groups_by_attribute = (fairness or {}).get("groups")
+    drawn = _intervals_drawn(fairness or {}, policy) if policy.decide_on == "interval" else None
     outcomes = []
     for name in policy.attributes:
         limits = policy.limits_for(name)
@@ -447,7 +448,7 @@ def group_rules(fairness: dict | None, policy: FairnessParams) -> list[RuleOutco
             continue
         for group, n in sizes.items():
             if group in judged:
-                outcomes += _judged_group(name, group, groups[group], limits)
+                outcomes += _judged_group(name, group, groups[group], limits, policy, drawn)
                 continue
             note = f"not judged: {n} rows < min_rows {limits.min_rows}"
             outcomes.append(
@@ -456,20 +457,88 @@ def group_rules(fairness: dict | None, policy: FairnessParams) -> list[RuleOutco
     return outcomes
 
 
-def _judged_group(attribute: str, group: str, values: dict, limits) -> list[RuleOutcome]:
+def _judged_group(
+    attribute: str, group: str, values: dict, limits, policy: FairnessParams, drawn: str | None
+) -> list[RuleOutcome]:
+    """A judged group's three rules. interval (the policy's default): fails only when the whole
+    bootstrap interval is past the limit, and a missing or stale interval fails; point: the
+    value on the test rows decides. A limit the policy sets to null: off, stated, passing."""
     outcomes = []
     for key, field, at_least in GROUP_RULES:
         limit = getattr(limits, field)
         sign = ">=" if at_least else "<="
+        if limit is None:
+            rule = f"fairness.{attribute}.{group}.{key}"
+            value = values.get(key)
+            value = float(value) if isinstance(value, int | float) else None
+            interval = _interval(values.get(f"{key}_interval"))
+            shown = "" if interval is None else f", {_shown(interval)}"
+            note = f"fairness.attributes.{attribute}.{field} is null: reported{shown}, not gated"
+            outcomes.append(
+                RuleOutcome(rule, value, "off by policy", True, note=note, interval=interval)
+            )
+            continue
         rule = f"fairness.{attribute}.{group}.{key} {sign} {limit}"
+        threshold = f"{sign} {limit}"
         value = values.get(key)
         if not isinstance(value, int | float):
-            outcomes.append(_missing(rule, f"{sign} {limit}", "not measured"))
+            outcomes.append(_missing(rule, threshold, "not measured"))
             continue
-        passed = value >= limit - TOLERANCE if at_least else value <= limit + TOLERANCE
-        note = f"n {values.get('n')}"
-        outcomes.append(RuleOutcome(rule, float(value), f"{sign} {limit}", passed, note=note))
+        interval = _interval(values.get(f"{key}_interval"))
+        shown = "interval missing" if interval is None else _shown(interval)
+        note = f"n {values.get('n')}, {shown}"
+        if policy.decide_on == "point":
+            passed = value >= limit - TOLERANCE if at_least else value <= limit + TOLERANCE
+            note += ", decided on the point value"
+        elif interval is None or drawn is not None:
+            # Decided on an interval that is not there (or not the policy's): never a pass.
+            why = drawn or "decided on the interval, none reported"
+            outcomes.append(
+                RuleOutcome(rule, float(value), threshold, False, note=f"{note}: {why}")
+            )
+            continue
+        else:
+            low, high = interval
+            # Past the limit only when the whole interval is: otherwise within sampling noise.
+            passed = high >= limit - TOLERANCE if at_least else low <= limit + TOLERANCE
+            note += ", decided on the interval" + (
+                "" if passed == _point_passes(value, limit, at_least) else " (point alone: FAIL)"
+            )
+        outcomes.append(
+            RuleOutcome(rule, float(value), threshold, passed, note=note, interval=interval)
+        )
     return outcomes
+
+
+def _point_passes(value: float, limit: float, at_least: bool) -> bool:
+    return value >= limit - TOLERANCE if at_least else value <= limit + TOLERANCE
+
+
+def _interval(found: object) -> list[float] | None:
+    if (
+        isinstance(found, list)
+        and len(found) == 2
+        and all(isinstance(x, int | float) and x == x for x in found)
+        and found[0] <= found[1]
+    ):
+        return [float(found[0]), float(found[1])]
+    return None
+
+
+def _shown(interval: list[float]) -> str:
+    return f"interval [{interval[0]:.4f}, {interval[1]:.4f}]"
+
+
+def _intervals_drawn(fairness: dict, policy: FairnessParams) -> str | None:
+    """None when the report's intervals were drawn as the policy says; otherwise why not (a
+    stale report's intervals decide nothing)."""
+    drawn = fairness.get("intervals")
+    wanted = {"resamples": policy.resamples, "confidence": policy.confidence, "seed": policy.seed}
+    if not isinstance(drawn, dict):
+        return "intervals not reported"
+    if {k: drawn.get(k) for k in wanted} != wanted:
+        return f"intervals drawn with {drawn}, not the policy's {wanted}: stale report"
+    return None
 
 
 def fairness_rules(reports: dict, policy: FairnessParams) -> list[RuleOutcome]:
