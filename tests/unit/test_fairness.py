@@ -1,8 +1,9 @@
 """Protects reports/fairness.json's measures: the age rule sees a p_default that rises past
 Age 61 and passes one that never does (every model kind, once the trees are constrained); the
 group table's rates, ratios and gaps against the most-approved judged group, hand-computed;
-groups below min_rows not judged; and the project's own model, on its committed reports,
-reads no prohibited attribute and passes the age rule."""
+groups below min_rows not judged; the bootstrap intervals equal a plain loop over the same
+resamples and are reproducible from the seed; and the project's own model, on its committed
+reports, reads no prohibited attribute and passes every rule of the project's policy."""
 
 import json
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from modelops.config.params import FairnessParams, NoNegativeFactor, load_params
-from modelops.model.fairness import age_rule, group_table
+from modelops.model.fairness import MEASURES, age_rule, group_table
 from modelops.model.pipeline import p_bad_of
 from modelops.model.train import train_model
 from modelops.review.gate import fairness_rules
@@ -33,6 +34,47 @@ def test_group_table_by_hand():
     assert a["calibration_gap"] == pytest.approx(abs(0.2 - 0.25))
     assert c["judged"] is False and c["n"] == 2
     assert (c["approval_ratio"], c["equal_opportunity_gap"], c["calibration_gap"]) == (None,) * 3
+
+
+def _two_groups(n=120, seed=3):
+    """Group a approves far more often than b, so every resample keeps a as the reference."""
+    rng = np.random.default_rng(seed)
+    labels = pd.Series(np.where(np.arange(n) % 3 == 0, "b", "a"))
+    is_bad = rng.random(n) < 0.3
+    approved = np.where(labels == "a", rng.random(n) < 0.9, rng.random(n) < 0.3)
+    p_bad = rng.random(n) * 0.6
+    return labels, is_bad, p_bad, approved
+
+
+def test_bootstrap_intervals_equal_a_plain_loop_over_the_same_resamples():
+    labels, is_bad, p_bad, approved = _two_groups()
+    table = group_table(labels, is_bad, p_bad, approved, 1, resamples=200, confidence=0.8, seed=7)
+    rows = np.random.default_rng(7).integers(0, len(labels), size=(200, len(labels)))
+    looped = {m: [] for m in MEASURES}
+    for index in rows:
+        one = group_table(labels.iloc[index].reset_index(drop=True), is_bad[index],
+                          p_bad[index], approved[index], 1, resamples=100)  # fmt: skip
+        for m in MEASURES:
+            looped[m].append(one["b"][m])
+    for m in MEASURES:
+        expected = np.quantile(looped[m], [0.1, 0.9])
+        assert table["b"][f"{m}_interval"] == pytest.approx(list(expected)), m
+        low, high = table["b"][f"{m}_interval"]
+        assert low <= table["b"][m] <= high, m
+    # the reference group against itself: no spread at all
+    assert table["a"]["approval_ratio_interval"] == [1.0, 1.0]
+    assert table["a"]["equal_opportunity_gap_interval"] == [0.0, 0.0]
+
+
+def test_bootstrap_intervals_follow_the_seed_and_skip_unjudged_groups():
+    labels, is_bad, p_bad, approved = _two_groups()
+    one = group_table(labels, is_bad, p_bad, approved, 40, seed=1)
+    assert one == group_table(labels, is_bad, p_bad, approved, 40, seed=1)
+    other = group_table(labels, is_bad, p_bad, approved, 40, seed=2)
+    assert one["b"]["approval_ratio_interval"] != other["b"]["approval_ratio_interval"]
+    small = group_table(labels, is_bad, p_bad, approved, 41)  # b has 40 rows: not judged
+    assert all(small["b"][f"{m}_interval"] is None for m in MEASURES)
+    assert small["a"]["calibration_gap_interval"] is not None
 
 
 class AgeRisk:
@@ -115,3 +157,15 @@ def test_the_project_model_reads_no_prohibited_attribute_and_passes_the_age_rule
         assert rules[f"fairness.{name} not a feature"].passed
     age = rules[f"fairness.age_rule.Age no rise from {policy.no_negative_factor.from_}"]
     assert age.passed and reports["fairness"]["age_rule"]["rows"] > 0
+    # Every rule of the project's policy passes, each judged group decided on its interval.
+    assert [r.line() for r in rules.values() if not r.passed] == []
+    assert policy.decide_on == "interval"
+    for groups in reports["fairness"]["groups"].values():
+        for name, group in groups.items():
+            for m in MEASURES:
+                assert (group[f"{m}_interval"] is None) is (not group["judged"]), (name, m)
+    # Age's approval rules are off by policy (Reg B): stated, not gated; calibration is gated.
+    young = "fairness.Age.[18, 25)"
+    assert rules[f"{young}.approval_ratio"].threshold == "off by policy"
+    assert rules[f"{young}.equal_opportunity_gap"].threshold == "off by policy"
+    assert f"{young}.calibration_gap <= 0.1" in rules
