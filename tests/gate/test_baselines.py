@@ -27,6 +27,8 @@ def test_ref_reads_committed_reports_not_working_tree(git_repo):
         "metrics": {"roc_auc": 0.85},
         "segments": {"A": {}},
         "data_quality": None,
+        "training": None,
+        "fairness": None,
     }
 
 

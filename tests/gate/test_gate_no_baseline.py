@@ -63,5 +63,6 @@ def assert_drops_pass_saying(verdict: dict, name: str, note: str) -> None:
 def test_rules_without_a_baseline_still_judge(gated):
     _, verdict, _, _ = gated
     judged = [r for r in verdict["rules"] if " vs " not in r["rule"]]
+    judged = [r for r in judged if not r["rule"].startswith("fairness")]  # tests/gate/*fairness*
     assert len(judged) == 11  # 4 absolute, 3 columns x (floor, gap), data contract kept
     assert all(r["value"] is not None and not r["note"].startswith("no baseline") for r in judged)

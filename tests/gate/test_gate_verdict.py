@@ -61,6 +61,7 @@ def test_failing_verdict(gate_settings):
             "found": True,
             "note": "",
             "metrics": STORED,
+            "features": None,
             "same_rows": {
                 "status": "compared",
                 "note": "models/model.skops from the DVC cache",
@@ -79,6 +80,7 @@ def test_failing_verdict(gate_settings):
             "found": False,
             "note": "no version of credit-risk in prod",
             "metrics": None,
+            "features": None,
             "same_rows": None,
         },
     ]

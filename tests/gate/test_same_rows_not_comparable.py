@@ -56,6 +56,7 @@ def test_drop_rules_against_main_fail_naming_the_missing_feature(renamed):
     assert all(not r["passed"] and r["note"] == WHY for r in against_main(verdict))
     assert sorted(verdict["failed_rules"]) == sorted(r["rule"] for r in against_main(verdict))
     others = [r for r in verdict["rules"] if not r["rule"].endswith((" vs main", " vs prod"))]
+    others = [r for r in others if not r["rule"].startswith("fairness")]  # judged elsewhere
     assert len(others) == 11 and all(r["passed"] for r in others)  # still judged
 
 

@@ -29,7 +29,7 @@ def test_loaded_params_are_read_only(sample_params):
     ("edits", "words"),
     [
         ({"train.random_forest.n_jobs": 0}, ("'train.random_forest'", "n_jobs", "got 0")),
-        ({"data.features[13]": "Age"}, ("'data'", "features lists 'Age' twice")),
+        ({"data.features[12]": "Age"}, ("'data'", "features lists 'Age' twice")),
         ({"evaluate.segments[3]": "Home"}, ("'evaluate'", "segments lists 'Home' twice")),
         ({"ingest.sources": []}, ("'ingest.sources'", "at least 1")),
         ({"train": ...}, ("'train' is missing",)),

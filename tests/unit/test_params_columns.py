@@ -1,6 +1,7 @@
-"""Protects what params.yaml says about columns against the contract: a feature, amount or
-segment column that does not exist there, or cannot serve, is exit 2 naming the key and the
-column, and `modelops train` leaves its last model and report as they were.
+"""Protects what params.yaml says about columns against the contract: a feature, amount,
+segment or protected-attribute column that does not exist there, or cannot serve, and a
+feature the fairness policy prohibits, is exit 2 naming the key and the column, and
+`modelops train` leaves its last model and report as they were.
 """
 
 import pytest
@@ -8,14 +9,22 @@ from support.config import file_named
 
 # (name, edits to the sample params: dotted key -> value, what the one line names)
 CASES = [
-    ("feature_not_in_contract", {"data.features[13]": "Salary", "reasons.Salary": "x"},
-     ("'data.features[13]'", "'Salary'", "is not a column of", "contract.yaml")),
-    ("feature_is_target", {"data.features[13]": "Status", "reasons.Status": "x"},
-     ("'data.features[13]'", "'Status'", "is the target")),
-    ("feature_is_id", {"data.features[13]": "applicant_id", "reasons.applicant_id": "x"},
-     ("'data.features[13]'", "'applicant_id'", "is the id column")),
-    ("feature_is_source", {"data.features[13]": "source", "reasons.source": "x"},
-     ("'data.features[13]'", "'source'", "is the source column")),
+    ("feature_not_in_contract", {"data.features[12]": "Salary", "reasons.Salary": "x"},
+     ("'data.features[12]'", "'Salary'", "is not a column of", "contract.yaml")),
+    ("feature_is_target", {"data.features[12]": "Status", "reasons.Status": "x"},
+     ("'data.features[12]'", "'Status'", "is the target")),
+    ("feature_is_id", {"data.features[12]": "applicant_id", "reasons.applicant_id": "x"},
+     ("'data.features[12]'", "'applicant_id'", "is the id column")),
+    ("feature_is_source", {"data.features[12]": "source", "reasons.source": "x"},
+     ("'data.features[12]'", "'source'", "is the source column")),
+    ("feature_is_prohibited", {"data.features[12]": "Marital", "reasons.Marital": "x"},
+     ("'data.features[12]'", "'Marital'", "is a prohibited basis", "ECOA", "never a feature")),
+    ("protected_attribute_not_in_contract",
+     {"fairness.attributes.Religion": {"feature": False, "basis": "ECOA"}},
+     ("'fairness.attributes.Religion'", "'Religion'", "is not a column of")),
+    ("numeric_attribute_without_bands",
+     {"fairness.attributes.Age": {"feature": True, "basis": "Reg B"}},
+     ("'fairness.attributes.Age'", "'Age'", "needs bands when numeric")),
     ("amount_not_in_contract", {"business.amount_column": "Amont"},
      ("'business.amount_column'", "'Amont'", "is not a column of")),
     ("amount_not_a_number", {"business.amount_column": "Home"},

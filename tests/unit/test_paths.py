@@ -58,6 +58,7 @@ def test_evaluate_declares_the_reports_it_writes():
         paths.IMPORTANCE,
         paths.GOLDEN,
         paths.REFERENCE,
+        paths.FAIRNESS,
         paths.LIVE,
     }
     assert declared(STAGES["evaluate"]) == {str(p) for p in expected}

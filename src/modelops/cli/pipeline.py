@@ -149,11 +149,18 @@ def train(
 
     params, contract = read_settings(params_file, contract_file)
     table = read_table(train_set)
+    rule = params.fairness.no_negative_factor
     trained = train_model(
-        table, params.data.features, _target(contract), params.train, params.business
+        table,
+        params.data.features,
+        _target(contract),
+        params.train,
+        params.business,
+        decreasing=[] if rule is None else [rule.attribute],
     )
     facts = {
         "model": params.train.model,
+        "features": list(params.data.features),
         "n_train": len(table),
         "threshold": trained.threshold,
         "out_of_fold_roc_auc": trained.out_of_fold_roc_auc,
@@ -180,13 +187,14 @@ def evaluate(
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Write metrics, business value, segment metrics, feature importance, plots, and the
-    reference the model is monitored against (with the reference applicant rejections are
-    explained against)."""
+    """Write metrics, business value, segment metrics, feature importance, plots, the
+    fairness policy measured, and the reference the model is monitored against (with the
+    reference applicant rejections are explained against)."""
     from modelops.errors import ConfigError, InputError
     from modelops.explain.applicant import reference_applicant
     from modelops.files import json_text, output_set, read_table
     from modelops.model.evaluate import clean_for_json, evaluate_model
+    from modelops.model.fairness import fairness_report
     from modelops.model.persistence import load_model
     from modelops.model.pipeline import model_features
     from modelops.model.plots import log_evaluation_plots
@@ -200,7 +208,12 @@ def evaluate(
             f"{params_file} data.features lists {list(params.data.features)}: retrain (dvc repro)"
         )
     target = _target(contract)
-    result = evaluate_model(model, read_table(test_set), target, params.business, params.evaluate)
+    test = read_table(test_set)
+    result = evaluate_model(model, test, target, params.business, params.evaluate)
+    approved = result["predicted"] != target.positive
+    result["fairness"] = fairness_report(
+        model, test, result["is_bad"], result["p_bad"], approved, params.fairness
+    )
     train = read_table(train_set)
     missing = [f for f in params.data.features if f not in train.columns]
     if missing:
@@ -228,6 +241,7 @@ def evaluate(
             (paths.IMPORTANCE, "importance"),
             (paths.GOLDEN, "golden"),
             (paths.REFERENCE, "reference"),
+            (paths.FAIRNESS, "fairness"),
         ):
             text = json_text(clean_for_json(result[key]))
             outputs.stage(reports / path.name).write_text(text, encoding="utf-8")
@@ -241,6 +255,14 @@ def evaluate(
         )
     m = result["metrics"]
     typer.echo(f"evaluate: ROC AUC {m['roc_auc']:.3f} on {m['n_test']} -> {reports}/metrics.json")
+    rule = result["fairness"].get("age_rule")
+    if rule is not None and not rule["passed"]:
+        typer.echo(
+            f"warning: age rule: {rule['rows_raised']} of {rule['rows']} test rows get a higher "
+            f"p_default at {rule['attribute']} {rule['to'][0]}..{rule['to'][1]} than at "
+            f"{rule['from']} (the gate fails it)",
+            err=True,
+        )
 
 
 @app.command()

@@ -105,11 +105,18 @@ def report(
         "segments": optional(reports / paths.SEGMENTS.name, "segment report"),
         "data_quality": optional(reports / paths.DATA_QUALITY.name, "data-quality report"),
         "importance": optional(reports / paths.IMPORTANCE.name, "importance report"),
+        "training": optional(reports / paths.TRAINING.name, "training report"),
+        "fairness": optional(reports / paths.FAIRNESS.name, "fairness report"),
         "feedback": read_feedback_coverage(paths.TRAIN, paths.TEST),
     }
     roc = optional(reports / paths.ROC_POINTS.relative_to(paths.REPORTS), "ROC plot data")
     first = verdict["baselines"][0] if verdict["baselines"] else {"commit": None}
     changes = params_changes(params_at(Path.cwd(), first["commit"]), read_sections(params_file))
+    for baseline in verdict["baselines"]:
+        if baseline["features"] is None and baseline["commit"]:
+            # A baseline from before its reports listed features: its params say them.
+            at = params_at(Path.cwd(), baseline["commit"]) or {}
+            baseline["features"] = (at.get("data") or {}).get("features")
     roc_points = roc.get("roc") if isinstance(roc, dict) else None
     data_change = None
     if first["commit"]:

@@ -229,6 +229,114 @@ class GateParams(Strict):
         return self
 
 
+class GroupLimits(Strict):
+    """How protected groups are judged (compliance). A key left out: the policy-wide limit
+    applies; a rule limit set to null: that rule is off for the attribute (reported, not gated).
+    """
+
+    # A group with fewer test rows is reported as not judged: its rates are noise (at 50 rows
+    # and a 30 % bad rate the standard error of a rate is about 0.065).
+    min_rows: int | None = Field(None, ge=1)
+    # The four-fifths rule: a group's approval rate over the most-approved group's.
+    min_approval_ratio: float | None = Field(None, gt=0, le=1)
+    # Equal opportunity: |approval rate among applicants who repaid, minus the most-approved
+    # group's|.
+    max_equal_opportunity_gap: float | None = Field(None, gt=0, le=1)
+    # Calibration by group: |mean p_default - observed bad rate| within the group.
+    max_calibration_gap: float | None = Field(None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _min_rows_not_off(self) -> GroupLimits:
+        # Every attribute needs a size below which a group is not judged: it cannot be off.
+        if "min_rows" in self.model_fields_set and self.min_rows is None:
+            raise ValueError("min_rows cannot be null (leave it out to use the policy's)")
+        return self
+
+
+class PolicyLimits(GroupLimits):
+    """The limits every protected attribute is judged by unless it sets its own (null: the
+    rule is off)."""
+
+    min_rows: int = Field(50, ge=1)
+    min_approval_ratio: float | None = Field(0.8, gt=0, le=1)
+    max_equal_opportunity_gap: float | None = Field(0.1, gt=0, le=1)
+    max_calibration_gap: float | None = Field(0.1, gt=0, le=1)
+
+
+class ProtectedAttribute(GroupLimits):
+    """One protected attribute: whether the model may read it, why, and its groups."""
+
+    feature: bool  # false: a prohibited basis, kept in the data only to measure fairness
+    basis: str = Field(min_length=1)  # the law or rule behind it, quoted in reports
+    bands: list[float] | None = None  # numeric attributes: group edges, [lo, hi)
+
+    @model_validator(mode="after")
+    def _bands(self) -> ProtectedAttribute:
+        edges = self.bands
+        if edges is not None and (
+            len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges))
+        ):
+            raise ValueError(f"bands must list at least two strictly increasing edges, got {edges}")
+        return self
+
+
+class NoNegativeFactor(Strict):
+    """Reg B 12 CFR 1002.6(b)(2): applicants aged 62 or older get no negative factor. Checked
+    behaviourally: moving the attribute from `from` to any value in `to` never raises
+    p_default."""
+
+    attribute: str = Field(min_length=1)
+    from_: int = Field(alias="from")
+    to: list[int] = Field(min_length=2, max_length=2)
+
+    @model_validator(mode="after")
+    def _range(self) -> NoNegativeFactor:
+        low, high = self.to
+        if not self.from_ < low <= high:
+            raise ValueError(f"to must be [low, high] above from ({self.from_}), got {[low, high]}")
+        return self
+
+
+class FairnessParams(Strict):
+    """The fairness policy (compliance; policy.yaml): protected attributes, whether each may
+    be a feature, and the limits the gate holds each group to."""
+
+    attributes: dict[str, ProtectedAttribute] = Field(min_length=1)
+    limits: PolicyLimits = PolicyLimits()
+    no_negative_factor: NoNegativeFactor | None = None
+    # The four-fifths rule's own qualification (EEOC Uniform Guidelines, 29 CFR 1607.4(D)):
+    # a difference based on small numbers that is not statistically significant may not be
+    # adverse impact. interval: a group's rule fails only when its whole bootstrap interval is
+    # past the limit; point: the value measured on the test rows decides.
+    decide_on: Literal["point", "interval"] = "interval"
+    resamples: int = Field(1000, ge=100, le=100_000)  # bootstrap resamples of the test rows
+    confidence: float = Field(0.9, gt=0.5, lt=1)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+    @property
+    def prohibited(self) -> list[str]:
+        """Attributes that must never be a feature."""
+        return [name for name, a in self.attributes.items() if not a.feature]
+
+    def limits_for(self, attribute: str) -> PolicyLimits:
+        """The policy's limits with the attribute's own where it sets them (null: off)."""
+        given = self.attributes[attribute]
+        # Only the keys the attribute writes: an explicit null switches that rule off.
+        own = {
+            k: getattr(given, k) for k in GroupLimits.model_fields if k in given.model_fields_set
+        }
+        return self.limits.model_copy(update=own)
+
+    @model_validator(mode="after")
+    def _rule_attribute(self) -> FairnessParams:
+        rule = self.no_negative_factor
+        if rule is not None and rule.attribute not in self.attributes:
+            raise ValueError(
+                f"no_negative_factor.attribute {rule.attribute!r} is not under attributes"
+            )
+        return self
+
+
 class ServeParams(Strict):
     """The prediction service (support): where it listens, its store, how it batches."""
 
@@ -357,6 +465,7 @@ class Params(Strict):
     business: BusinessParams
     evaluate: EvaluateParams
     gate: GateParams
+    fairness: FairnessParams
     serve: ServeParams = ServeParams()
     monitor: MonitorParams = MonitorParams()
     retrain: RetrainParams = RetrainParams()
@@ -418,6 +527,21 @@ def check_against_contract(
             fail(key, feature, f"{excluded[feature]}: it cannot be a feature")
         if columns[feature].type == "string":
             fail(key, feature, "is a string column: declare it category in the contract to use it")
+    prohibited = params.fairness.prohibited
+    for i, feature in enumerate(params.data.features):
+        if feature in prohibited:
+            basis = params.fairness.attributes[feature].basis
+            fail(
+                f"data.features[{i}]",
+                feature,
+                f"is a prohibited basis under fairness.attributes ({basis}): never a feature",
+            )
+    for name, attribute in params.fairness.attributes.items():
+        key = f"fairness.attributes.{name}"
+        if name not in columns:
+            fail(key, name, not_there)
+        if columns[name].numeric != (attribute.bands is not None):
+            fail(key, name, "needs bands when numeric, and only then")
     amount = params.business.amount_column
     if amount not in columns:
         fail("business.amount_column", amount, not_there)

@@ -71,6 +71,33 @@ def build_pipeline(numeric: list[str], categorical: list[str], params: TrainPara
     return Pipeline([("preprocess", preprocess), ("classify", build_estimator(params))])
 
 
+# Estimators that take monotonic_cst: the policy's no-negative-factor attribute is held to
+# "may only lower p_default" there. A logistic regression is monotone in each feature already,
+# in the sign of its coefficient: the gate's behavioural age rule judges it like any model.
+CONSTRAINABLE = ("random_forest", "hist_gradient_boosting")
+
+
+def constrain_decreasing(pipeline, X: pd.DataFrame, y, positive, decreasing: list[str]):
+    """Set the estimator's monotonic_cst so that raising any `decreasing` column never raises
+    the probability of `positive`; a no-op for an estimator that takes no constraint.
+
+    The constraint is per encoded column, so the encoded width is found by fitting a copy of
+    the preprocessing on the very rows the pipeline will be fitted on (a fold may lack a
+    category or a missing value, and so a column).
+    """
+    from sklearn.base import clone
+
+    classify = pipeline.named_steps["classify"]
+    if not decreasing or "monotonic_cst" not in classify.get_params():
+        return pipeline
+    names = clone(pipeline.named_steps["preprocess"]).fit(X).get_feature_names_out()
+    # scikit-learn constrains the probability of classes_[1], the larger label.
+    sign = -1 if np.unique(np.asarray(y))[-1] == positive else 1
+    wanted = {f"numeric__{column}" for column in decreasing}
+    pipeline.set_params(classify__monotonic_cst=[sign if n in wanted else 0 for n in names])
+    return pipeline
+
+
 def model_features(model) -> list[str]:
     """The columns the fitted model reads, in order."""
     return [str(name) for name in model.feature_names_in_]

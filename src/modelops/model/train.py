@@ -11,7 +11,7 @@ from modelops.config.contract import PROPENSITY
 from modelops.config.params import BusinessParams, TrainParams
 from modelops.errors import InputError, ParamsError
 from modelops.model.business import choose_threshold
-from modelops.model.pipeline import build_pipeline, feature_kinds
+from modelops.model.pipeline import build_pipeline, constrain_decreasing, feature_kinds
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,35 @@ class Target:
 
 
 def out_of_fold_p_bad(
-    pipeline, X: pd.DataFrame, is_bad: np.ndarray, folds: int, seed: int, fit_params=None
+    pipeline,
+    X: pd.DataFrame,
+    is_bad: np.ndarray,
+    folds: int,
+    seed: int,
+    fit_params=None,
+    decreasing: list[str] | None = None,
 ):
-    """Probability of default for each training row from a model that never saw that row."""
+    """Probability of default for each training row from a model that never saw that row.
+
+    decreasing: columns each fold's model is constrained on (constrain_decreasing), fitted
+    fold by fold since the constraint is set for the fold's own rows.
+    """
+    from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return cross_val_predict(pipeline, X, is_bad, cv=cv, method="predict_proba", params=fit_params)[
-        :, 1
-    ]
+    if not decreasing:
+        return cross_val_predict(
+            pipeline, X, is_bad, cv=cv, method="predict_proba", params=fit_params
+        )[:, 1]
+    p_bad = np.empty(len(X))
+    for fit_rows, held_out in cv.split(X, is_bad):
+        fold = constrain_decreasing(clone(pipeline), X.iloc[fit_rows], is_bad[fit_rows], True,
+                                    decreasing)  # fmt: skip
+        weights = {k: np.asarray(v)[fit_rows] for k, v in (fit_params or {}).items()}
+        fold.fit(X.iloc[fit_rows], is_bad[fit_rows], **weights)
+        p_bad[held_out] = fold.predict_proba(X.iloc[held_out])[:, 1]
+    return p_bad
 
 
 def feedback_weights(train: pd.DataFrame, weighting: str) -> np.ndarray | None:
@@ -100,10 +120,13 @@ def train_model(
     target: Target,
     params: TrainParams,
     business: BusinessParams,
+    decreasing: list[str] | None = None,
 ) -> TrainedModel:
     """Fit on the whole training set with a threshold chosen on out-of-fold predictions.
 
-    The test set is never looked at here, so its metrics stay an honest estimate.
+    decreasing: features whose rise may only lower p_default, where the estimator can be so
+    constrained (the fairness policy's no-negative-factor attribute). The test set is never
+    looked at here, so its metrics stay an honest estimate.
     """
     import sklearn
     from sklearn.metrics import roc_auc_score
@@ -138,11 +161,18 @@ def train_model(
                 request_feedback_weights(built)
             return built
 
+        decreasing = [f for f in decreasing or [] if f in features]
         rows = sampled_rows(len(train), params.threshold_rows, params.seed)
         sampled_fit = {k: v[rows] for k, v in fit_params.items()}
         sampled_bad = is_bad[rows]
         p_bad = out_of_fold_p_bad(
-            pipeline(), X.iloc[rows], sampled_bad, params.cv_folds, params.seed, sampled_fit
+            pipeline(),
+            X.iloc[rows],
+            sampled_bad,
+            params.cv_folds,
+            params.seed,
+            sampled_fit,
+            decreasing,
         )
         threshold = choose_threshold(
             p_bad,
@@ -151,12 +181,13 @@ def train_model(
             business.margin,
             business.loss_given_default,
         )
+        y = train[target.column]
         classifier = FixedThresholdClassifier(
-            pipeline(),
+            constrain_decreasing(pipeline(), X, y, target.positive, decreasing),
             threshold=threshold,
             pos_label=target.positive,
             response_method="predict_proba",
-        ).fit(X, train[target.column], **fit_params)
+        ).fit(X, y, **fit_params)
     if weighted:
         _forget_fit_requests(classifier)
     return TrainedModel(classifier, threshold, float(roc_auc_score(sampled_bad, p_bad)))

@@ -23,6 +23,8 @@ REPORT_FILES = {
     "metrics": paths.METRICS,
     "segments": paths.SEGMENTS,
     "data_quality": paths.DATA_QUALITY,
+    "training": paths.TRAINING,
+    "fairness": paths.FAIRNESS,
 }
 
 

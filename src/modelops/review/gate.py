@@ -1,5 +1,6 @@
 """The metric gate: absolute floors and ceilings, the largest allowed drop against each
-baseline, fairness across segments, and the data contract. Pure: reports in, verdict out.
+baseline, fairness across segments, the data contract and the fairness policy. Pure:
+reports in, verdict out.
 
 It never passes by omission: a metric the change does not report fails its rule, a segment
 column that is not reported fails, and a missing data-quality report fails.
@@ -12,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from modelops.config.metrics import LOWER_IS_BETTER, metric_value
-from modelops.config.params import GateParams
+from modelops.config.params import FairnessParams, GateParams
 from modelops.config.reading import dotted
 from modelops.errors import InputError
 from modelops.review.baselines import Baseline
@@ -75,6 +76,7 @@ class Verdict:
                     "found": b.found,
                     "note": b.note,
                     "metrics": b.reports.get("metrics"),
+                    "features": features_used(b.reports),
                     "same_rows": b.same_rows.as_dict() if b.same_rows else None,
                 }
                 for b in self.baselines
@@ -111,6 +113,7 @@ class BaselineRecord(_Record):
     found: bool
     note: str
     metrics: dict | None
+    features: list[str] | None = None  # the baseline model's, from its training/fairness report
     same_rows: SameRowsRecord | None = None
 
 
@@ -359,17 +362,213 @@ def data_contract_rule(quality: dict | None) -> RuleOutcome:
     return RuleOutcome(rule, value, threshold, True, note="value: quarantine share")
 
 
+# The fairness policy (fairness.* in the policy, compliance's). Never a pass by omission: a
+# missing fairness report, age rule or attribute fails, a feature list that cannot be read
+# fails, and a group too small to judge is stated as not judged.
+GROUP_RULES = (
+    # (report key, limit field, at least?)
+    ("approval_ratio", "min_approval_ratio", True),
+    ("equal_opportunity_gap", "max_equal_opportunity_gap", False),
+    ("calibration_gap", "max_calibration_gap", False),
+)
+
+
+def features_used(reports: dict) -> list[str] | None:
+    """The model's features as its reports state them: fairness.json's and training.json's
+    lists together (either may be the only one), None when neither says."""
+    lists = [
+        ((reports.get("fairness") or {}).get("features") or {}).get("used"),
+        (reports.get("training") or {}).get("features"),
+    ]
+    found = [x for x in lists if isinstance(x, list)]
+    return None if not found else sorted({str(f) for x in found for f in x})
+
+
+def prohibited_rules(reports: dict, policy: FairnessParams) -> list[RuleOutcome]:
+    """No prohibited attribute among the model's features."""
+    used = features_used(reports)
+    outcomes = []
+    for name in policy.prohibited:
+        rule, threshold = f"fairness.{name} not a feature", "prohibited basis"
+        if used is None:
+            outcomes.append(_missing(rule, threshold, "the model's features are not reported"))
+            continue
+        passed = name not in used
+        note = "not among the features" if passed else "the model reads it"
+        outcomes.append(RuleOutcome(rule, None, threshold, passed, note=note))
+    return outcomes
+
+
+def age_rule(fairness: dict | None, policy: FairnessParams) -> list[RuleOutcome]:
+    """Reg B 1002.6(b)(2), as evaluate measured it: no test row's p_default rose."""
+    rule_params = policy.no_negative_factor
+    if rule_params is None:
+        return []
+    low, high = rule_params.to
+    rule = f"fairness.age_rule.{rule_params.attribute} no rise from {rule_params.from_}"
+    threshold = f"no p_default rise at {low}..{high} (tolerance {TOLERANCE})"
+    found = (fairness or {}).get("age_rule")
+    if not isinstance(found, dict):
+        return [_missing(rule, threshold, "age rule not reported")]
+    expected = (rule_params.attribute, rule_params.from_, [low, high])
+    if (found.get("attribute"), found.get("from"), found.get("to")) != expected:
+        note = f"reported for {found.get('attribute')} {found.get('from')}->{found.get('to')}"
+        return [_missing(rule, threshold, f"{note}, not the policy's: stale report")]
+    raised, rows = found.get("rows_raised"), found.get("rows")
+    increase = found.get("max_increase")
+    if not isinstance(raised, int) or not isinstance(rows, int) or rows == 0:
+        return [_missing(rule, threshold, "no rows measured")]
+    passed = raised == 0 and found.get("passed") is True
+    note = f"{raised} of {rows} rows raised"
+    return [RuleOutcome(rule, increase, threshold, passed, note=note)]
+
+
+def group_rules(fairness: dict | None, policy: FairnessParams) -> list[RuleOutcome]:
+    """Per protected attribute and judged group: approval ratio, equal-opportunity gap and
+    calibration gap against the policy's limits (the attribute's own where it sets them)."""
+    groups_by_attribute = (fairness or {}).get("groups")
+    drawn = _intervals_drawn(fairness or {}, policy) if policy.decide_on == "interval" else None
+    outcomes = []
+    for name in policy.attributes:
+        limits = policy.limits_for(name)
+        groups = (groups_by_attribute or {}).get(name)
+        if not isinstance(groups, dict) or not groups:
+            outcomes.append(_missing(f"fairness.{name}", "groups reported", "not reported"))
+            continue
+        sizes = {g: v.get("n") if isinstance(v, dict) else None for g, v in groups.items()}
+        judged = [g for g, n in sizes.items() if isinstance(n, int) and n >= limits.min_rows]
+        if not judged:
+            outcomes.append(
+                _missing(
+                    f"fairness.{name}",
+                    f"a group with n >= {limits.min_rows}",
+                    "no group large enough to judge",
+                )
+            )
+            continue
+        for group, n in sizes.items():
+            if group in judged:
+                outcomes += _judged_group(name, group, groups[group], limits, policy, drawn)
+                continue
+            note = f"not judged: {n} rows < min_rows {limits.min_rows}"
+            outcomes.append(
+                RuleOutcome(f"fairness.{name}.{group} judged", n, "too few rows", True, note=note)
+            )
+    return outcomes
+
+
+def _judged_group(
+    attribute: str, group: str, values: dict, limits, policy: FairnessParams, drawn: str | None
+) -> list[RuleOutcome]:
+    """A judged group's three rules. interval (the policy's default): fails only when the whole
+    bootstrap interval is past the limit, and a missing or stale interval fails; point: the
+    value on the test rows decides. A limit the policy sets to null: off, stated, passing."""
+    outcomes = []
+    for key, field, at_least in GROUP_RULES:
+        limit = getattr(limits, field)
+        sign = ">=" if at_least else "<="
+        if limit is None:
+            rule = f"fairness.{attribute}.{group}.{key}"
+            value = values.get(key)
+            value = float(value) if isinstance(value, int | float) else None
+            interval = _interval(values.get(f"{key}_interval"))
+            shown = "" if interval is None else f", {_shown(interval)}"
+            note = f"fairness.attributes.{attribute}.{field} is null: reported{shown}, not gated"
+            outcomes.append(
+                RuleOutcome(rule, value, "off by policy", True, note=note, interval=interval)
+            )
+            continue
+        rule = f"fairness.{attribute}.{group}.{key} {sign} {limit}"
+        threshold = f"{sign} {limit}"
+        value = values.get(key)
+        if not isinstance(value, int | float):
+            outcomes.append(_missing(rule, threshold, "not measured"))
+            continue
+        interval = _interval(values.get(f"{key}_interval"))
+        shown = "interval missing" if interval is None else _shown(interval)
+        note = f"n {values.get('n')}, {shown}"
+        if policy.decide_on == "point":
+            passed = value >= limit - TOLERANCE if at_least else value <= limit + TOLERANCE
+            note += ", decided on the point value"
+        elif interval is None or drawn is not None:
+            # Decided on an interval that is not there (or not the policy's): never a pass.
+            why = drawn or "decided on the interval, none reported"
+            outcomes.append(
+                RuleOutcome(rule, float(value), threshold, False, note=f"{note}: {why}")
+            )
+            continue
+        else:
+            low, high = interval
+            # Past the limit only when the whole interval is: otherwise within sampling noise.
+            passed = high >= limit - TOLERANCE if at_least else low <= limit + TOLERANCE
+            note += ", decided on the interval" + (
+                "" if passed == _point_passes(value, limit, at_least) else " (point alone: FAIL)"
+            )
+        outcomes.append(
+            RuleOutcome(rule, float(value), threshold, passed, note=note, interval=interval)
+        )
+    return outcomes
+
+
+def _point_passes(value: float, limit: float, at_least: bool) -> bool:
+    return value >= limit - TOLERANCE if at_least else value <= limit + TOLERANCE
+
+
+def _interval(found: object) -> list[float] | None:
+    if (
+        isinstance(found, list)
+        and len(found) == 2
+        and all(isinstance(x, int | float) and x == x for x in found)
+        and found[0] <= found[1]
+    ):
+        return [float(found[0]), float(found[1])]
+    return None
+
+
+def _shown(interval: list[float]) -> str:
+    return f"interval [{interval[0]:.4f}, {interval[1]:.4f}]"
+
+
+def _intervals_drawn(fairness: dict, policy: FairnessParams) -> str | None:
+    """None when the report's intervals were drawn as the policy says; otherwise why not (a
+    stale report's intervals decide nothing)."""
+    drawn = fairness.get("intervals")
+    wanted = {"resamples": policy.resamples, "confidence": policy.confidence, "seed": policy.seed}
+    if not isinstance(drawn, dict):
+        return "intervals not reported"
+    if {k: drawn.get(k) for k in wanted} != wanted:
+        return f"intervals drawn with {drawn}, not the policy's {wanted}: stale report"
+    return None
+
+
+def fairness_rules(reports: dict, policy: FairnessParams) -> list[RuleOutcome]:
+    """Every rule of the fairness policy on a change's (or a version's) reports."""
+    fairness = reports.get("fairness")
+    if fairness is None:
+        return [
+            *prohibited_rules(reports, policy),
+            _missing("fairness report", "reports/fairness.json", "fairness report missing"),
+        ]
+    return [
+        *prohibited_rules(reports, policy),
+        *age_rule(fairness, policy),
+        *group_rules(fairness, policy),
+    ]
+
+
 def evaluate_gate(
     reports: dict,
     baselines: list[Baseline],
     params: GateParams,
     segment_columns: list[str],
     declared_here: bool = True,
+    fairness: FairnessParams | None = None,
 ) -> Verdict:
     """Apply every rule of params to the current reports and each baseline.
 
     declared_here: the reports are a change under review, where gate.new_baseline is judged
-    (a registered version's params said it when it was reviewed).
+    (a registered version's params said it when it was reviewed). fairness: the policy's
+    fairness section, judged on reports["fairness"] and reports["training"].
     """
     metrics = reports.get("metrics") or {}
     rules = absolute_rules(metrics, params)
@@ -378,6 +577,8 @@ def evaluate_gate(
         rules += segment_drop_rules(reports.get("segments"), baseline, segment_columns, params)
     rules += segment_rules(reports.get("segments"), segment_columns, params)
     rules.append(data_contract_rule(reports.get("data_quality")))
+    if fairness is not None:
+        rules += fairness_rules(reports, fairness)
     if declared_here:
         rules += new_baseline_rule(baselines, params)
     return Verdict(rules, baselines)

@@ -11,6 +11,7 @@ import difflib
 import numpy as np
 
 from modelops.config.metrics import LOWER_IS_BETTER, metric_value
+from modelops.review.gate import features_used
 
 WATERMARK = "<!-- modelops report -->"
 HEADLINE_METRICS = [
@@ -204,6 +205,46 @@ def _md5(value: str | None) -> str:
 
 def _fmt_n(value: float | None, digits: int) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def features_section(current: list[str] | None, metrics: dict, verdict: dict) -> list[str]:
+    """Which features left or joined against each baseline, and what it cost there: this
+    change's ROC AUC and business value minus the baseline model's on the same rows."""
+    lines = ["### Features changed", ""]
+    if current is None:
+        return [*lines, "This change's features are not reported.", ""]
+    rows = []
+    for b in verdict["baselines"]:
+        if b.get("features") is None:
+            rows.append(f"| {b['name']} | n/a (not reported there) | | | |")
+            continue
+        before, after = set(b["features"]), set(current)
+        left, joined = sorted(before - after), sorted(after - before)
+        same = b.get("same_rows") or {}
+        costs = ["n/a", "n/a"]
+        if same.get("status") == "compared":
+            costs = [
+                _delta(metric_value(metrics, name), metric_value(same["metrics"], name), d)
+                for name, d in (("roc_auc", 4), ("business.value_per_application", 2))
+            ]
+        elif same:
+            costs = [f"not compared ({same.get('status')})"] * 2
+        rows.append(
+            f"| {b['name']} | {', '.join(left) or 'none'} | {', '.join(joined) or 'none'} | "
+            f"{costs[0]} | {costs[1]} |"
+        )
+    if not rows:
+        return [*lines, "No baseline to compare features with.", ""]
+    header = [
+        "| vs | features that left | features that joined | ROC AUC Δ, same rows | "
+        "value/appl. Δ, same rows |",
+        "|---|---|---|---:|---:|",
+    ]
+    note = (
+        "A change of features is a model change like any other: Δ is this change minus the "
+        "baseline model, both scored on this change's test rows."
+    )
+    return [*lines, note, "", *header, *rows, ""]
 
 
 def params_section(
@@ -430,8 +471,9 @@ def build_report(
     data_change: dict | None = None,
     card: dict | None = None,
 ) -> str:
-    """The whole Markdown report; current holds metrics, segments, data_quality, importance
-    and feedback (review/feedback.py); card the model card now and at the first baseline."""
+    """The whole Markdown report; current holds metrics, segments, data_quality, importance,
+    training, fairness and feedback (review/feedback.py); card the model card now and at the
+    first baseline."""
     baseline_name = verdict["baselines"][0]["name"] if verdict["baselines"] else "baseline"
     metrics = current["metrics"]
     lines = [
@@ -439,6 +481,7 @@ def build_report(
         *verdict_section(verdict),
         *metrics_section(metrics, verdict),
         *business_section(metrics, verdict),
+        *features_section(features_used(current), metrics, verdict),
         *params_section(changes, baseline_name),
         *data_change_section(data_change),
         *data_quality_section(current.get("data_quality")),

@@ -90,7 +90,9 @@ def change_verdict(
         baseline = baseline_of_holder(repo, artifact, stage, holder)
         bundles = bundle_model(repo, artifact, holder)
         baselines.append(compared(repo, baseline, challenger, params, bundles))
-    return evaluate_gate(current, baselines, params.gate, params.evaluate.segments)
+    return evaluate_gate(
+        current, baselines, params.gate, params.evaluate.segments, fairness=params.fairness
+    )
 
 
 def commit_verdict(
@@ -111,7 +113,14 @@ def commit_verdict(
     # The version's own params say whether it declared a new baseline when it was reviewed.
     declared = ((params_at(repo, commit) or {}).get("gate") or {}).get("new_baseline") is True
     gate = params.gate.model_copy(update={"new_baseline": declared})
-    return evaluate_gate(current, judged, gate, params.evaluate.segments, declared_here=False)
+    return evaluate_gate(
+        current,
+        judged,
+        gate,
+        params.evaluate.segments,
+        declared_here=False,
+        fairness=params.fairness,
+    )
 
 
 def _challenger_at(repo: Path, commit: str, params: Params) -> Challenger:
