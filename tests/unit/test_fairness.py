@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from modelops.config.params import FairnessParams, NoNegativeFactor, load_params
+from modelops.model import fairness
 from modelops.model.fairness import MEASURES, age_rule, group_table
 from modelops.model.pipeline import p_bad_of
 from modelops.model.train import train_model
@@ -64,6 +65,17 @@ def test_bootstrap_intervals_equal_a_plain_loop_over_the_same_resamples():
     # the reference group against itself: no spread at all
     assert table["a"]["approval_ratio_interval"] == [1.0, 1.0]
     assert table["a"]["equal_opportunity_gap_interval"] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("cells", [120, 1_000, 10_000])
+def test_drawing_the_resamples_in_blocks_changes_no_number(monkeypatch, cells):
+    """A million-row test set is resampled a block at a time (memory); the intervals are the
+    ones the whole index at once gives."""
+    labels, is_bad, p_bad, approved = _two_groups()
+    whole = group_table(labels, is_bad, p_bad, approved, 1, resamples=200, confidence=0.8, seed=7)
+    monkeypatch.setattr(fairness, "BLOCK_CELLS", cells)
+    blocked = group_table(labels, is_bad, p_bad, approved, 1, resamples=200, confidence=0.8, seed=7)
+    assert blocked == whole
 
 
 def test_bootstrap_intervals_follow_the_seed_and_skip_unjudged_groups():

@@ -110,28 +110,27 @@ def bootstrap_intervals(
     """Percentile intervals of each judged group's measures over bootstrap resamples of all
     test rows (group sizes vary as they would in another sample). The reference group stays
     the one most approved on the test rows, so an interval is about this group against that
-    one. Vectorised: one resample-index matrix, per-resample group sums by one bincount each.
+    one. Vectorised: resample-index blocks, per-resample group sums by one bincount each.
     A resample in which a group (or its repaid rows) is empty adds nothing to that measure."""
     order = {name: k for k, name in enumerate(judged)}
     codes = frame["group"].astype(str).map(order).fillna(len(judged)).to_numpy(dtype=np.int64)
     width = len(judged) + 1  # the last column: rows of groups not judged
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, len(frame), size=(resamples, len(frame)))
-    cells = (codes[rows] + width * np.arange(resamples)[:, None]).ravel()
-
-    def sums(weights) -> np.ndarray:
-        w = None if weights is None else np.asarray(weights, dtype=float)[rows].ravel()
-        return np.bincount(cells, weights=w, minlength=resamples * width).reshape(resamples, width)[
-            :, : len(judged)
-        ]
-
     bad = frame["is_bad"].to_numpy()
     approved = frame["approved"].to_numpy()
-    n, repaid = sums(None), sums(~bad)
+    weights = {
+        "n": None,
+        "repaid": ~bad,
+        "approved": approved,
+        "approved_repaid": approved & ~bad,
+        "p_bad": frame["p_bad"].to_numpy(dtype=float),
+        "bad": bad,
+    }
+    totals = _resampled_sums(codes, width, weights, resamples, seed)
+    n, repaid = totals["n"], totals["repaid"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = sums(approved) / n
-        rate_repaid = sums(approved & ~bad) / repaid
-        calibration = np.abs(sums(frame["p_bad"].to_numpy()) / n - sums(bad) / n)
+        rate = totals["approved"] / n
+        rate_repaid = totals["approved_repaid"] / repaid
+        calibration = np.abs(totals["p_bad"] / n - totals["bad"] / n)
         ref = order[top]
         top_rate = rate[:, [ref]]
         # The most-approved group approving nobody: every group approves as often (ratio 1).
@@ -156,6 +155,30 @@ def bootstrap_intervals(
                 else None
             )
     return out
+
+
+# Cells of a (resamples x rows) index block drawn at once: a million-row test set's whole
+# index would take gigabytes; the sample's 891 rows fit in one block, as before.
+BLOCK_CELLS = 4_000_000
+
+
+def _resampled_sums(
+    codes: np.ndarray, width: int, weights: dict, resamples: int, seed: int
+) -> dict[str, np.ndarray]:
+    """Per resample (rows) and group code (columns), the sum of each weight (None: count)."""
+    rng = np.random.default_rng(seed)
+    step = max(1, BLOCK_CELLS // max(1, len(codes)))
+    out = {name: np.empty((resamples, width)) for name in weights}
+    for start in range(0, resamples, step):
+        k = min(step, resamples - start)
+        rows = rng.integers(0, len(codes), size=(k, len(codes)))
+        cells = (codes[rows] + width * np.arange(k)[:, None]).ravel()
+        for name, w in weights.items():
+            values = None if w is None else np.asarray(w, dtype=float)[rows].ravel()
+            out[name][start : start + k] = np.bincount(
+                cells, weights=values, minlength=k * width
+            ).reshape(k, width)
+    return {name: sums[:, : width - 1] for name, sums in out.items()}
 
 
 def _ratio(rate: float, reference: float) -> float:
