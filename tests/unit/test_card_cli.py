@@ -1,8 +1,7 @@
 """Protects `modelops card`: every section is there, its figures are the reports' own (formatted
 as the card formats them), the card is the same bytes on every run, and it refuses (exit 1)
-while a written section is empty and (exit 2) when a report it states is missing.
-
-reports/fairness.json comes from tests/fixtures/fairness.json (the schema evaluate writes)."""
+while a written section is empty and (exit 2) when a report it states is missing. The reports,
+reports/fairness.json among them, are the ones the real evaluate stage wrote (stage_run)."""
 
 import hashlib
 import json
@@ -16,7 +15,6 @@ import yaml
 from modelops.cli.pipeline import CARD_REPORTS
 from modelops.config import paths
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SECTIONS = [
     "Intended use", "Intended users", "Out-of-scope uses", "Owners and contact", "Model", "Data",
     "Features", "Test metrics", "Calibration", "Threshold and business value", "Segments",
@@ -29,7 +27,6 @@ def prepare(folder: Path, stage_run: Path, cli_params, project_root: Path) -> Pa
     shutil.copytree(stage_run / "reports", folder / "reports")
     for name in ("data_quality.json", "training.json"):
         shutil.copy2(stage_run / name, folder / "reports" / name)
-    shutil.copy2(FIXTURES / "fairness.json", folder / "reports" / "fairness.json")
     for name in ("model.skops", "train.parquet", "test.parquet"):
         shutil.copy2(stage_run / name, folder / name)
     shutil.copy2(project_root / paths.CARD_TEXT, folder / "model_card.yaml")
@@ -142,8 +139,7 @@ def test_a_missing_report_is_exit_2_naming_it(cli, folder, contract_file, one_li
 
 def test_a_fairness_report_of_other_features_is_exit_2(cli, folder, contract_file, one_line_error):
     fairness = report(folder, "fairness.json")
-    fairness["features"]["used"].remove("Marital")
-    fairness["features"]["excluded"] = {"Marital": "prohibited basis (ECOA)"}
+    fairness["features"]["used"].remove("Seniority")
     (folder / "reports" / "fairness.json").write_text(json.dumps(fairness), encoding="utf-8")
     one_line_error(write_card(cli, folder, contract_file), "fairness.json", "features.used")
 
@@ -170,3 +166,9 @@ def test_the_projects_card_states_the_projects_reports(project_root):
     assert re.findall(r"^## (.+)$", card, flags=re.M) == SECTIONS
     assert f"| ROC AUC | {metrics['roc_auc']:.4f} | [" in card
     assert f"rejected when p_default is at least **{metrics['threshold']:.4f}**" in card
+
+
+def test_a_policy_without_the_age_rule_is_stated_not_skipped(card):
+    """The sample's policy sets no no_negative_factor: the card says so, twice."""
+    assert "No age rule: the fairness policy sets no `no_negative_factor`." in card
+    assert "The fairness policy sets no age rule" in card

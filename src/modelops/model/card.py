@@ -225,14 +225,20 @@ def segments_section(m: Measured) -> list[str]:
 
 def fairness_section(m: Measured) -> list[str]:
     rule = m.fairness.age_rule
-    verdict = "passed" if rule.passed else "**failed**"
+    if rule is None:
+        age = "No age rule: the fairness policy sets no `no_negative_factor`."
+    else:
+        verdict = "passed" if rule.passed else "**failed**"
+        age = (
+            f"Age rule (Regulation B, 12 CFR 1002.6(b)(2)) {verdict}: moving {rule.attribute} "
+            f"from {rule.from_age:g} to any age from {rule.to[0]:g} to {rule.to[1]:g} raised "
+            f"p_default for {rule.rows_raised} of {rule.rows} test rows (largest increase "
+            f"{_f(rule.max_increase)})."
+        )
     lines = [
         "## Fairness",
         "",
-        f"Age rule (Regulation B, 12 CFR 1002.6(b)(2)) {verdict}: moving {rule.attribute} from "
-        f"{rule.from_age:g} to any age from {rule.to[0]:g} to {rule.to[1]:g} raised p_default "
-        f"for {rule.rows_raised} of {rule.rows} test rows (largest increase "
-        f"{_f(rule.max_increase)}).",
+        age,
         "",
         "Ratios and gaps are against the most-approved judged group; n/a where a group is too "
         "small to judge.",

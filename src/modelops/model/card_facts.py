@@ -50,7 +50,7 @@ class FairnessReport(_Report):
     """reports/fairness.json, as the evaluate stage writes it."""
 
     features: FeatureChoice
-    age_rule: AgeRule
+    age_rule: AgeRule | None = None  # absent when the policy sets no no_negative_factor
     groups: dict[str, dict[str, GroupFigures]]
 
 
@@ -136,7 +136,12 @@ def generated_limitations(
     if feedback is not None:
         found += _feedback_bias(feedback)
     rule = fairness.age_rule
-    if not rule.passed:
+    if rule is None:
+        found.append(
+            "The fairness policy sets no age rule (fairness.no_negative_factor): whether a "
+            "higher age ever raises p_default was not measured."
+        )
+    elif not rule.passed:
         found.append(
             f"The age rule failed: moving {rule.attribute} from {rule.from_age:g} to "
             f"{rule.to[0]:g}-{rule.to[1]:g} raised p_default for {rule.rows_raised} of "
