@@ -1,6 +1,6 @@
 """Protects that `modelops score` answers as the running service does: the same p_default to
-the last bit for the same rows scored together, the same decisions and version, and the same
-rules for a row the service refuses."""
+the last bit for the same rows scored together, the same decisions, version and rejection
+reasons, and the same rules for a row the service refuses."""
 
 from __future__ import annotations
 
@@ -25,12 +25,15 @@ def test_a_file_is_scored_as_the_service_answers_the_same_rows(project, client, 
     # One batch holding the ten rows, as the service's one request did: BLAS may round a
     # row's last bit differently in a batch of another size.
     run(MODELOPS, "score", "--input", str(path), "--output", str(output),
-        "--rejects", str(rejects), "--batch-rows", "11", cwd=project)  # fmt: skip
+        "--rejects", str(rejects), "--batch-rows", "11", "--reasons", cwd=project)  # fmt: skip
     scored = pd.read_parquet(output)
     assert list(scored["applicant_id"]) == [a["applicant_id"] for a in applications]
     assert list(scored["p_default"]) == [s["p_default"] for s in served]
     assert list(scored["decision"]) == [s["decision"] for s in served]
     assert set(scored["model_version"]) == {s["model_version"] for s in served}
+    # --reasons: each rejection's reasons are the ones the service told the applicant
+    assert any(s["decision"] == "reject" for s in served)
+    assert [[dict(r) for r in why] for why in scored["reasons"]] == [s["reasons"] for s in served]
     found = pd.read_csv(rejects)
     assert set(found["id"]) == {"BROKEN"}
     assert list(zip(found["field"], found["rule"], strict=True)) == [

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import app
+from modelops.cli.app import ParamsFile, app
+from modelops.config import paths
 
 
 @app.command()
@@ -39,6 +40,15 @@ def score(
     batch_rows: Annotated[
         int, typer.Option(min=1, help="Rows read and scored at a time (memory).")
     ] = 65_536,
+    reasons: Annotated[
+        bool,
+        typer.Option(
+            "--reasons",
+            help="Add each rejection's principal reasons (up to four, as /v1/predict gives "
+            "them), in the words of policy.yaml's reasons.",
+        ),
+    ] = False,
+    params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Score every application of a Parquet file in constant memory with the contract check,
     model and threshold the service uses; rows that break the contract go to the rejects
@@ -46,10 +56,14 @@ def score(
     from modelops.score.batch import load_scorer
     from modelops.score.files import default_rejects, score_file
 
-    # --reasons (issue 13): a Scorer option that adds a reasons column; wired at merge.
     rejects = rejects or default_rejects(output)
     repo = Path.cwd()
-    scorer = load_scorer(bundle, repo)
+    texts = None
+    if reasons:
+        from modelops.config.params import load_params
+
+        texts = tuple(load_params(params_file).reasons.items())
+    scorer = load_scorer(bundle, repo, texts)
     if dask is None:
         summary = score_file(scorer, input_path, output, rejects, batch_rows)
     else:

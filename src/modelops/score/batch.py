@@ -15,10 +15,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from modelops.explain.applicant import applicant_of
+from modelops.explain.reasons import principal_reasons, require_texts
 from modelops.score.checks import BatchCheck, problem_rows
 from modelops.serve.served import ServedModel, load_served
 
 SCORE_COLUMNS = ["p_default", "decision", "model_version"]
+REASON = pa.struct([("feature", pa.string()), ("reason", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,18 @@ class Scorer:
     """A served model and its contract check, applied to batches exactly as the service
     applies them to a request (decision by the threshold; exploration is the service's)."""
 
-    def __init__(self, served: ServedModel) -> None:
+    def __init__(self, served: ServedModel, texts: dict[str, str] | None = None) -> None:
+        """texts: compliance's reason texts (policy.yaml `reasons:`); given, each rejection
+        carries its principal reasons, as /v1/predict gives them."""
         self.served = served
         self.check = BatchCheck(served.contract, served.features)
         self.id_column = self.check.id_column
+        self.texts = texts
+        if texts is not None:
+            require_texts(served.features, texts, "reasons")
+            self.applicant = applicant_of(
+                served.reference, served.features, f"model {served.version}"
+            )
 
     @property
     def output_schema(self) -> pa.Schema:
@@ -44,7 +55,8 @@ class Scorer:
             pa.field("decision", pa.string()),
             pa.field("model_version", pa.string()),
         ]
-        return pa.schema([*ids, *scores])
+        reasons = [pa.field("reasons", pa.list_(REASON))] if self.texts is not None else []
+        return pa.schema([*ids, *scores, *reasons])
 
     def score(self, batch: pa.RecordBatch | pa.Table, first_row: int = 0) -> ScoredBatch:
         """Score the rows that keep the contract; first_row numbers the rejects in the file."""
@@ -70,8 +82,27 @@ class Scorer:
         columns["model_version"] = pa.array(
             np.full(len(p_default), served.version, dtype=object), pa.string()
         )
+        if self.texts is not None:
+            explained = self._reasons(checked.features, decision)
+            columns["reasons"] = pa.array(explained, pa.list_(REASON))
         scored = pa.table(columns, schema=self.output_schema)
         return ScoredBatch(scored, problem_rows(checked.problems, ids, first_row))
+
+    def _reasons(self, features: pd.DataFrame, decision: np.ndarray) -> list[list[dict]]:
+        """The service's reasons for the rejected rows (approvals: none). Only the rejected
+        rows are explained: a batch of a million would otherwise score 14 million rows."""
+        reasons: list[list[dict]] = [[] for _ in range(len(decision))]
+        rejected = np.flatnonzero(decision == "reject")
+        if len(rejected):
+            found = principal_reasons(
+                self.served.model,
+                features.iloc[rejected].reset_index(drop=True),
+                self.applicant,
+                self.texts,
+            )
+            for row, why in zip(rejected, found, strict=True):
+                reasons[row] = why
+        return reasons
 
     def score_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """score() for pandas (Spark's mapInPandas hands over pandas frames): the scored rows;
@@ -80,12 +111,16 @@ class Scorer:
         return self.score(table).scored.to_pandas()
 
 
-def load_scorer(bundle: Path | None, repo: Path) -> Scorer:
-    """The bundle's model (else the workspace's), ready to score."""
-    return Scorer(load_served(bundle, repo))
+def load_scorer(
+    bundle: Path | None, repo: Path, texts: tuple[tuple[str, str], ...] | None = None
+) -> Scorer:
+    """The bundle's model (else the workspace's), ready to score; texts: with reasons."""
+    return Scorer(load_served(bundle, repo), None if texts is None else dict(texts))
 
 
 @functools.lru_cache(maxsize=2)
-def cached_scorer(bundle: str | None, repo: str) -> Scorer:
+def cached_scorer(
+    bundle: str | None, repo: str, texts: tuple[tuple[str, str], ...] | None = None
+) -> Scorer:
     """One Scorer per process and source: what a Dask worker or a Spark task reuses."""
-    return load_scorer(None if bundle is None else Path(bundle), Path(repo))
+    return load_scorer(None if bundle is None else Path(bundle), Path(repo), texts)

@@ -19,10 +19,17 @@ TASKS_PER_WORKER = 2  # row groups in flight per worker: results wait in order, 
 
 
 def score_row_group(
-    input_path: str, group: int, first_row: int, bundle: str | None, repo: str, md5: str
+    input_path: str,
+    group: int,
+    first_row: int,
+    bundle: str | None,
+    repo: str,
+    md5: str,
+    texts: tuple[tuple[str, str], ...] | None = None,
 ) -> ScoredBatch:
-    """One row group scored on a worker with its cached model (the client's, by md5)."""
-    scorer = cached_scorer(bundle, repo)
+    """One row group scored on a worker with its cached model (the client's, by md5); texts:
+    the client's reason texts, when it asked for reasons."""
+    scorer = cached_scorer(bundle, repo, texts)
     if scorer.served.md5 != md5:
         raise InputError(
             f"a worker loaded model md5 {scorer.served.md5}, the client {md5}: the bundle "
@@ -117,5 +124,6 @@ def _submit(client, input_path, group, first_row, args, scorer):
         first_row,
         *args,
         scorer.served.md5,
+        None if scorer.texts is None else tuple(sorted(scorer.texts.items())),
         pure=False,
     )
