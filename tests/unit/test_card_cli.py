@@ -172,3 +172,12 @@ def test_a_policy_without_the_age_rule_is_stated_not_skipped(card):
     """The sample's policy sets no no_negative_factor: the card says so, twice."""
     assert "No age rule: the fairness policy sets no `no_negative_factor`." in card
     assert "The fairness policy sets no age rule" in card
+
+
+def test_an_age_rule_the_model_cannot_break_says_why_it_passes(project_root):
+    """The project's model does not read Age: the card says its age rule passes for that."""
+    card = (project_root / paths.MODEL_CARD).read_text(encoding="utf-8")
+    fairness = report(project_root, "fairness.json")
+    assert "Age" not in fairness["features"]["used"]
+    assert "passed: moving Age from 61" in card
+    assert "Age is not among the model's features, so it cannot move it." in card

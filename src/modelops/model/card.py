@@ -229,11 +229,16 @@ def fairness_section(m: Measured) -> list[str]:
         age = "No age rule: the fairness policy sets no `no_negative_factor`."
     else:
         verdict = "passed" if rule.passed else "**failed**"
+        unread = (
+            f" {rule.attribute} is not among the model's features, so it cannot move it."
+            if rule.attribute not in m.fairness.features.used
+            else ""
+        )
         age = (
             f"Age rule (Regulation B, 12 CFR 1002.6(b)(2)) {verdict}: moving {rule.attribute} "
             f"from {rule.from_age:g} to any age from {rule.to[0]:g} to {rule.to[1]:g} raised "
             f"p_default for {rule.rows_raised} of {rule.rows} test rows (largest increase "
-            f"{_f(rule.max_increase)})."
+            f"{_f(rule.max_increase)}).{unread}"
         )
     lines = [
         "## Fairness",
