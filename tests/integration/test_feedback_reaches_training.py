@@ -60,7 +60,9 @@ def labelled_store(path, sample: pd.DataFrame, features: list[str]) -> str:
 def test_exported_feedback_passes_the_contract_and_its_newest_rows_are_tested(
     sample_repo, sample, features, tmp_path
 ):
-    url = labelled_store(tmp_path / "store.db", sample, features)
+    # As the service stores them: the model's features and the protected attributes it does
+    # not read (Marital: kept to measure fairness), which the contract wants in every row.
+    url = labelled_store(tmp_path / "store.db", sample, [*features, "Marital"])
     run("modelops", "feedback", "export", "--store", url, "--output", "data/feedback",
         "--as-of", "2027-06-01T00:00:00Z", cwd=sample_repo)  # fmt: skip
     assert sorted(p.name for p in (sample_repo / "data/feedback").iterdir()) == [

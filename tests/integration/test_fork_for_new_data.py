@@ -80,6 +80,13 @@ def test_a_fork_for_other_data_runs_the_pipeline_and_the_gate(sample_repo):
     params["data"]["features"] = [c for c in data.columns if c not in (ID, TARGET)]
     # A fork's compliance writes what a rejected applicant is told about each feature.
     params["reasons"] = {f: f"Your {f.replace('_', ' ')}" for f in params["data"]["features"]}
+    # ... and its protected attributes: here age, judged as the project judges Age (approval
+    # rules off, calibration by band gated; the age rule off: not asked of this data's model).
+    params["fairness"]["attributes"] = {
+        "age": {"feature": True, "basis": "Reg B", "bands": [18, 30, 45, 62, 100],
+                "min_approval_ratio": None, "max_equal_opportunity_gap": None}
+    }  # fmt: skip
+    params["fairness"]["no_negative_factor"] = None
     params["ingest"]["sources"] = [{"name": "bank", "kind": "csv", "path": SOURCE}]
     params["business"]["amount_column"] = "credit_amount"
     params["evaluate"]["segments"] = ["age", "housing"]

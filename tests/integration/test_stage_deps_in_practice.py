@@ -21,13 +21,18 @@ def touch(module: Path) -> None:
 
 def test_a_module_only_evaluate_imports_makes_only_evaluate_stale(sample_repo):
     assert stale_stages(sample_repo) == set()
-    touch(sample_repo / "src/modelops/model/evaluate.py")
+    touch(sample_repo / "src/modelops/model/plots.py")
     assert stale_stages(sample_repo) == {"evaluate"}
+
+
+def test_a_module_evaluate_and_card_import_makes_both_stale(sample_repo):
+    touch(sample_repo / "src/modelops/model/evaluate.py")
+    assert stale_stages(sample_repo) == {"evaluate", "card"}
 
 
 def test_the_params_model_makes_every_stage_stale(sample_repo):
     touch(sample_repo / "src/modelops/config/params.py")
-    assert stale_stages(sample_repo) == {"ingest", "validate", "split", "train", "evaluate"}
+    assert stale_stages(sample_repo) == {"ingest", "validate", "split", "train", "evaluate", "card"}
 
 
 def test_bytecode_next_to_the_modules_changes_no_stage(sample_repo):

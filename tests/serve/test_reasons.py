@@ -15,6 +15,9 @@ import shutil
 import pytest
 import yaml
 from support.cli import console
+from support.config import write_config
+
+from modelops.config.layout import read_sections
 
 RISKY = (("Records", "yes"), ("Job", "partime"), ("Amount", 5000))
 
@@ -26,7 +29,7 @@ def reference_applicant(project) -> dict:
 
 @pytest.fixture(scope="module")
 def texts(project) -> dict:
-    return yaml.safe_load((project / "params.yaml").read_text())["reasons"]
+    return yaml.safe_load((project / "policy.yaml").read_text())["reasons"]
 
 
 def test_one_feature_made_risky_is_the_first_reason(client, reference_applicant, texts):
@@ -75,9 +78,9 @@ def test_support_sees_what_the_applicant_was_told(client, reference_applicant):
 
 
 def test_a_feature_without_a_text_does_not_serve(project, tmp_path):
-    params = yaml.safe_load((project / "params.yaml").read_text())
+    params = read_sections(project / "params.yaml")
     del params["reasons"]["Records"]
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
+    write_config(tmp_path / "params.yaml", params)
     started = console(project, "serve", "--params", str(tmp_path / "params.yaml"),
                       "--store", f"sqlite:///{tmp_path / 'store.db'}")  # fmt: skip
     assert started.returncode == 2, started.stderr
@@ -95,3 +98,17 @@ def test_a_bundle_without_a_reference_applicant_does_not_serve(project, bundle_f
     assert started.returncode == 2, started.stderr
     assert "no reference applicant" in started.stderr
     assert "Traceback" not in started.stderr
+
+
+def test_a_protected_attribute_is_stored_for_fairness_not_scored(client, reference_applicant):
+    """Marital is not a feature: the service accepts it (checked by the contract), stores it
+    with the application for fairness and feedback, and the model never sees it."""
+    assert "Marital" not in reference_applicant
+    plain = client.post("/v1/predict", json=reference_applicant).json()
+    told = client.post("/v1/predict", json={**reference_applicant, "Marital": "single"}).json()
+    assert told["p_default"] == plain["p_default"]
+    case = client.get(f"/v1/predictions/{told['prediction_id']}").json()
+    assert case["application"]["Marital"] == "single"
+    refused = client.post("/v1/predict", json={**reference_applicant, "Marital": "castle"})
+    assert refused.status_code == 422
+    assert "Marital" in refused.text

@@ -17,7 +17,11 @@ def applications(project, requests: int, change=None) -> tuple[list[dict], list[
     from modelops.config.params import load_params
 
     test = pd.read_parquet(project / "data/processed/test.parquet")
-    features = list(load_params(project / "params.yaml").data.features)
+    params = load_params(project / "params.yaml")
+    # The protected attributes the model does not read are sent too: the service stores them so
+    # fairness can be measured on the outcomes (and the contract wants them in feedback rows).
+    features = [*params.data.features, *(a for a in params.fairness.attributes
+                                         if a not in params.data.features)]  # fmt: skip
     rows = test.sample(requests * BATCH, replace=True, random_state=0).reset_index(drop=True)
     if change is not None:
         rows = change(rows)

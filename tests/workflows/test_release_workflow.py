@@ -19,6 +19,7 @@ from support.repos import remote_tags, run
 from modelops.config.layout import read_sections
 
 BUNDLE = [
+    "business.yaml",
     "contract.yaml",
     "golden.json",
     "manifest.json",
@@ -26,8 +27,11 @@ BUNDLE = [
     "model.skops",
     "model_card.md",
     "params.yaml",
+    "policy.yaml",
     "reference.json",
     "report.md",
+    "serve.yaml",
+    "sources.yaml",
 ]
 
 

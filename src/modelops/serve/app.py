@@ -167,10 +167,16 @@ class Service:
         require_texts(served.features, self.params.reasons, "params")
         return applicant_of(served.reference, served.features, f"model {served.version}")
 
-    @staticmethod
-    def _schema(served: ServedModel):
+    def _schema(self, served: ServedModel):
+        # Protected attributes the model does not read are accepted and stored (not scored):
+        # fairness is measured on the outcomes that come back, and the contract wants them.
+        recorded = tuple(
+            name
+            for name in self.params.fairness.attributes
+            if name in served.contract.columns and name not in served.features
+        )
         return application_model(
-            served.contract, served.features, served.contract.dataset.id_column
+            served.contract, served.features, served.contract.dataset.id_column, recorded
         )
 
     def decide(self, rows: list[Row]) -> list[dict]:

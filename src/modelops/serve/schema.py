@@ -43,14 +43,19 @@ class Application(BaseModel):
 
 
 def application_model(
-    contract: Contract, features: list[str], id_column: str | None = None
+    contract: Contract,
+    features: list[str],
+    id_column: str | None = None,
+    recorded: tuple[str, ...] = (),
 ) -> type[Application]:
-    """The pydantic model of one application: the model's features, per the contract."""
+    """The pydantic model of one application: the model's features, per the contract; and
+    `recorded` columns (protected attributes kept only to measure fairness), optional, checked
+    by the contract, stored with the application and never given to the model."""
     fields: dict[str, Any] = {}
-    for name in features:
+    for name in [*features, *recorded]:
         rule = contract.columns[name]
         kind = _numeric(name, rule) if rule.numeric else _category(name, rule, contract)
-        if rule.max_missing > 0:
+        if rule.max_missing > 0 or name in recorded:
             fields[name] = (kind | None, Field(None, description=_describe(rule)))
         else:
             fields[name] = (kind, Field(description=_describe(rule)))
