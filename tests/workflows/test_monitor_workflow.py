@@ -32,8 +32,9 @@ REQUESTS = 12  # x BATCH applications, each with its outcome: >= retrain.min_lab
 OPEN_PR = {"number": 31, "headRefName": "retrain/2026-11-20", "isCrossRepository": False}
 FORK_PR = {"number": 32, "headRefName": "retrain/mine", "isCrossRepository": True}
 # What the retraining commit changes: the feedback's DVC pointer, dvc.lock for the pipeline
-# that reran on it, and the reports it rewrote (metrics among them: a new model); nothing else.
-RETRAINED = {"data/feedback.dvc", "dvc.lock", "reports/metrics.json"}
+# that reran on it, the reports it rewrote (metrics among them: a new model) and the new
+# model's card (in git); nothing else.
+RETRAINED = {"data/feedback.dvc", "dvc.lock", "reports/metrics.json", "models/model_card.md"}
 
 
 def is_retraining(changed: set[str]) -> bool:
