@@ -123,6 +123,16 @@ def test_age_rule(risk, raised, passed):
     assert (result["from"], result["to"]) == (61, [62, 90])
 
 
+def test_the_age_rule_moves_a_large_test_set_a_block_at_a_time(monkeypatch):
+    """Blocks of rows (memory at a million rows): the same verdict, one call per block."""
+    monkeypatch.setattr(fairness, "AGE_RULE_ROWS", 2)
+    model = AgeRisk(lambda age: np.where(age == 90, 0.4, 0.3))
+    result = age_rule(model, pd.DataFrame({"Age": [30.0, 50.0, 61.0, 40.0, 70.0]}), RULE)
+    assert (result["rows_raised"], result["passed"], result["rows"]) == (5, False, 5)
+    assert result["max_increase"] == pytest.approx(0.1)
+    assert model.calls == 3
+
+
 @pytest.mark.parametrize("kind", ["random_forest", "hist_gradient_boosting"])
 def test_constrained_trees_pass_the_age_rule(
     kind, small_train, target, business_params, fast_train_params, features

@@ -15,6 +15,7 @@ from modelops.model.pipeline import model_features, p_bad_of
 
 # p_default is a float from the same computation: a rise below this is rounding, not a factor.
 RISE_TOLERANCE = 1e-9
+AGE_RULE_ROWS = 20_000  # test rows moved through the ages in one model call
 
 
 def age_rule(model, X: pd.DataFrame, rule: NoNegativeFactor) -> dict:
@@ -28,10 +29,14 @@ def age_rule(model, X: pd.DataFrame, rule: NoNegativeFactor) -> dict:
     if rule.attribute not in X.columns:
         return {**report, "rows_raised": 0, "max_increase": 0.0, "passed": True}
     values = [rule.from_, *range(low, high + 1)]
-    moved = pd.concat([X] * len(values), ignore_index=True)
-    moved[rule.attribute] = np.repeat(np.asarray(values, dtype=float), len(X))
-    p_bad = p_bad_of(model, moved).reshape(len(values), len(X))
-    increase = (p_bad[1:] - p_bad[0]).max(axis=0) if len(X) else np.zeros(0)
+    increase = np.zeros(0)
+    # Rows a block at a time: a million test rows times 30 ages would not fit in one frame.
+    for start in range(0, len(X), AGE_RULE_ROWS):
+        rows = X.iloc[start : start + AGE_RULE_ROWS]
+        moved = pd.concat([rows] * len(values), ignore_index=True)
+        moved[rule.attribute] = np.repeat(np.asarray(values, dtype=float), len(rows))
+        p_bad = p_bad_of(model, moved).reshape(len(values), len(rows))
+        increase = np.concatenate([increase, (p_bad[1:] - p_bad[0]).max(axis=0)])
     raised = increase > RISE_TOLERANCE
     return {
         **report,
