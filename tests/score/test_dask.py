@@ -4,11 +4,9 @@ one machine writes."""
 
 from __future__ import annotations
 
+import distributed  # the dask extra, part of dev: a missing one fails here, never skips
 import pandas as pd
-import pytest
 from support.cli import in_process
-
-distributed = pytest.importorskip("distributed", reason="the dask extra (in dev) is missing")
 
 
 def test_two_workers_write_what_one_machine_writes(workspace, held_out, tmp_path):
