@@ -31,6 +31,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from modelops.config import paths
 from modelops.config.params import Params, ServeParams
 from modelops.explain.applicant import applicant_of
 from modelops.explain.reasons import MAX_REASONS, require_texts, score_with_reasons
@@ -164,7 +165,7 @@ class Service:
     def _applicant(self, served: ServedModel) -> dict:
         """The reference applicant the served model's rejections are explained against; its
         features must all have a text (else the model is not served: exit 2 at start)."""
-        require_texts(served.features, self.params.reasons, "params")
+        require_texts(served.features, self.params.reasons, str(paths.POLICY))
         return applicant_of(served.reference, served.features, f"model {served.version}")
 
     def _schema(self, served: ServedModel):

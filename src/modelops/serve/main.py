@@ -49,7 +49,7 @@ def check_config(config: ServeConfig) -> ServedModel:
     """Load the model, check it can be explained, and open the store once, before serving:
     any problem is exit 2."""
     served = config.load()
-    require_texts(served.features, config.params().reasons, "params")
+    require_texts(served.features, config.params().reasons, str(paths.POLICY))
     applicant_of(served.reference, served.features, f"model {served.version}")
     store = config.store()
     try:
