@@ -21,10 +21,16 @@ UV := $(shell command -v uv 2>/dev/null)
 PIP := $(if $(UV),$(UV) pip install --quiet --python $(BIN)/python,\
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check)
 
+# The .pth line puts the venv's bin first on PATH for every Python process the venv runs, so
+# `.venv/bin/dvc repro` finds the stages' `modelops` without activating the venv.
+VENV_PATH_LINE := import os, sys; d = os.path.dirname(sys.executable); p = os.environ.get("PATH", ""); os.environ["PATH"] = p if p.split(os.pathsep)[0] == d else d + os.pathsep + p
+
 $(BIN)/modelops: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo '$(VENV_PATH_LINE)' > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/modelops-venv-path.pth"
 	$(PIP) --upgrade pip
 	$(PIP) -c constraints.txt -e .
+	@deploy/feedback_folder.sh
 	@touch $@
 
 $(VENV)/.dev: $(BIN)/modelops
@@ -37,11 +43,15 @@ lock: $(VENV)/.dev ## Pin constraints.txt to what .venv holds (then rebuild: dvc
 
 install: $(BIN)/modelops ## Create .venv and install the package (no dev extras)
 
+# same-model: when this machine's floats give the model other last bits than dvc.lock's, it
+# says so, with the largest difference in the answers (exit 1 only for another model).
 run: $(BIN)/modelops ## Create .venv, install, run the pipeline (dvc repro) and print the result
 	deploy/feedback_folder.sh
 	$(BIN)/dvc repro
 	@echo
 	@$(BIN)/modelops summary
+	@echo
+	@$(BIN)/modelops same-model || test $$? -eq 1
 
 BASELINE ?= main
 report: $(BIN)/modelops ## After make run: gate and reports/report.md against BASELINE (main)

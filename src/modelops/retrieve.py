@@ -4,8 +4,12 @@ commit's dvc.lock records, and where they came from.
 Tried in order: the working tree (when it holds that very file), the DVC cache, the DVC
 remote, a release bundle (for a registered version), and finally a rebuild of the pipeline
 at that commit in a temporary git worktree, with that commit's own code (the pipeline is
-deterministic). What no way yields is `Unavailable`, with each way's reason: a caller that
-needs the output fails, it never falls back to something else.
+deterministic on one machine). What no way yields is `Unavailable`, with each way's reason: a
+caller that needs the output fails, it never falls back to something else.
+
+Bytes are reproducible on one machine only. Given a `judge` (modelops.equivalence), a model
+that no way gives byte for byte is looked for by behaviour: the working tree's file, then the
+rebuild, each accepted only when the judge finds it equivalent to what the commit recorded.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from modelops.errors import ModelopsError, shown_text
 from modelops.pipeline_state import output_hashes
@@ -41,6 +46,19 @@ class Retrieved:
     path: Path  # a file holding the output's bytes (read it; do not change it)
     source: str  # working tree | DVC cache | DVC remote | release bundle | rebuild
     md5: str
+    # None: the bytes dvc.lock records. Else the equivalence.Behaviour that proved other bytes
+    # (a rebuild on another machine) to be the recorded model.
+    behaviour: Any = None
+
+    def origin(self, out: str) -> str:
+        """Where the output came from, in a line: `models/model.skops from the DVC cache,
+        md5 ... as in dvc.lock`, or, for other bytes, how they were judged."""
+        if self.behaviour is None:
+            return f"{out} from the {self.source}, md5 {self.md5} as in dvc.lock"
+        return (
+            f"{out} from the {self.source}, rebuilt on this machine with md5 {self.md5}, not "
+            f"dvc.lock's: {self.behaviour.summary()}"
+        )
 
 
 def file_md5(path: Path) -> str:
@@ -57,12 +75,14 @@ def retrieve_output(
     out: str,
     bundles: Iterable[Path] = (),
     rebuild: bool = True,
+    judge: Callable[[Path], Any] | None = None,
 ) -> Retrieved:
-    """The output `out` (e.g. models/model.skops) as committed at commit."""
+    """The output `out` (e.g. models/model.skops) as committed at commit: its bytes, or, with
+    a judge, a file that behaves as it (see the module's text)."""
     expected = output_hashes(repo, commit).get(out)
     if expected is None:
         raise NotRecorded(f"dvc.lock at {commit[:8]} records no {out}")
-    reasons = []
+    reasons: list[str] = []
     ways = [
         ("working tree", lambda: repo / out),
         ("DVC cache", lambda: _in_cache(repo, expected)),
@@ -70,8 +90,14 @@ def retrieve_output(
         *[("release bundle", lambda b=b: b) for b in bundles],
     ]
     if rebuild:
-        ways.append(("rebuild", lambda: _rebuilt(repo, commit, out, expected)))
+        ways.append(("rebuild", lambda: _rebuilt(repo, commit, out)))
     for source, find in ways:
+        if source == "rebuild" and judge is not None and (repo / out).is_file():
+            # Before rebuilding: after `dvc repro` on another machine the working tree holds
+            # this very rebuild, and judging it costs no second pipeline run.
+            found = _judged("working tree", repo / out, judge, reasons)
+            if found:
+                return found
         try:
             path = find()
         except Unavailable as why:
@@ -83,8 +109,28 @@ def retrieve_output(
         md5 = file_md5(path)
         if md5 == expected:
             return Retrieved(path, source, md5)
-        reasons.append(f"{source}: hash {md5} is not dvc.lock's {expected}")
+        if source == "rebuild" and judge is not None:
+            found = _judged(source, path, judge, reasons)
+            if found:
+                return found
+        else:
+            reasons.append(f"{source}: hash {md5} is not dvc.lock's {expected}")
     raise Unavailable(f"{out} at {commit[:8]}: " + "; ".join(reasons))
+
+
+def _judged(source: str, path: Path, judge, reasons: list[str]) -> Retrieved | None:
+    """Other bytes as the recorded output when the judge finds them equivalent; else None,
+    with the measured difference (or why it could not be judged) among the reasons."""
+    md5 = file_md5(path)
+    try:
+        behaviour = judge(path)
+    except ModelopsError as why:
+        reasons.append(f"{source}: hash {md5} differs and cannot be judged by behaviour: {why}")
+        return None
+    if behaviour.equivalent:
+        return Retrieved(path, source, md5, behaviour)
+    reasons.append(f"{source}: hash {md5} differs; by behaviour {behaviour.summary()}")
+    return None
 
 
 def _cache(repo: Path):
@@ -123,7 +169,7 @@ def _from_remote(repo: Path, md5: str) -> Path:
         return Path(dvc_repo.cache.local.oid_to_path(md5))
 
 
-def _rebuilt(repo: Path, commit: str, out: str, md5: str) -> Path:
+def _rebuilt(repo: Path, commit: str, out: str) -> Path:
     """Run the pipeline up to out at commit, in a worktree, with that commit's code; the
     result also goes into this repository's DVC cache, so the next time it is found there."""
     stage = _stage_writing(repo, commit, out)
@@ -140,11 +186,9 @@ def _rebuilt(repo: Path, commit: str, out: str, md5: str) -> Path:
             built = tree / out
             if not built.is_file():
                 raise Unavailable(f"the rebuild wrote no {out}")
-            if file_md5(built) != md5:
-                raise Unavailable(f"the rebuild gives hash {file_md5(built)}, not dvc.lock's {md5}")
             kept = Path(tempfile.mkdtemp(prefix="modelops-rebuilt-")) / Path(out).name
             atexit.register(shutil.rmtree, kept.parent, True)
-            shutil.copyfile(built, kept)  # the rebuilt bytes themselves, checked above
+            shutil.copyfile(built, kept)  # the rebuilt bytes: the caller checks them
             return kept
         finally:
             subprocess.run(
@@ -192,10 +236,3 @@ def _run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> None:
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines() or ["no output"]
         raise Unavailable(f"`{' '.join(args[:2])}` failed: {shown_text(lines[-1], 200)}")
-
-
-def copy_retrieved(retrieved: Retrieved, target: Path) -> Path:
-    """A private copy (the cache's files are read-only links DVC may share)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(retrieved.path, target)
-    return target

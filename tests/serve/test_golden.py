@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import operator
+import re
 import shutil
 import subprocess
 
@@ -19,6 +20,7 @@ import skops.io
 from serve.live import MODELOPS, free_port, listening
 from sklearn.preprocessing import FunctionTransformer
 from support.cli import console
+from support.other_machine import rebuild_elsewhere
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +51,35 @@ def test_bundle_service_reproduces_the_golden_answers(
     assert model["trained_at"] == manifest["committed_at"]
 
 
-def test_a_golden_answer_off_by_one_ulp_fails_the_check(bundle_server, project, bundle_folder,
-                                                         tmp_path):  # fmt: skip
-    folder = shutil.copytree(bundle_folder("v0.1.0"), tmp_path / "bundle")
+def moved_golden(folder, step) -> None:
     golden = json.loads((folder / "golden.json").read_text())
-    golden[3]["p_default"] = math.nextafter(golden[3]["p_default"], 1.0)
+    golden[3]["p_default"] = step(golden[3]["p_default"])
     (folder / "golden.json").write_text(json.dumps(golden))
+
+
+GOLDEN_MOVES = {
+    # Another CPU moves an answer by a few ulps: the same model (serve.golden_tolerance 1e-9).
+    "three_ulps": (lambda p: math.nextafter(math.nextafter(math.nextafter(p, 1), 1), 1), 0),
+    "beyond_the_tolerance": (lambda p: p + 1e-6, 1),
+}
+
+
+@pytest.mark.parametrize("case", GOLDEN_MOVES.values(), ids=GOLDEN_MOVES.keys())
+def test_a_golden_answer_moved_is_judged_by_the_tolerance(
+    bundle_server, project, bundle_folder, tmp_path, case
+):
+    step, code = case
+    folder = shutil.copytree(bundle_folder("v0.1.0"), tmp_path / "bundle")
+    moved_golden(folder, step)
     result = console(project, "serve-check", "--url", bundle_server.url, "--bundle", folder)
-    assert result.returncode == 1
-    assert "1 of 20 answers differ" in result.stderr and "#3: p_default" in result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
+    if code:
+        assert "1 of 20 answers differ" in result.stderr and "#3: p_default" in result.stderr
+    else:
+        largest = re.search(
+            r"20 golden answers match \(largest \|Δp_default\| (\S+),", (result.stdout)
+        )
+        assert largest and 0 < float(largest.group(1)) < 1e-15, result.stdout
 
 
 def set_model(folder, data: bytes) -> None:
@@ -103,3 +125,29 @@ def test_bundle_with_a_model_not_released_is_refused(
     assert words in error_line(result)
     assert "serving" not in result.stdout
     assert not listening(port)
+
+
+# A bundle whose model was rebuilt on another machine (its floats moved, other bytes, the
+# manifest recording them as a release would), checked against the golden answers the
+# pipeline recorded: a few ulps are the same model, a relative 1e-6 is another.
+ELSEWHERE = {"few_ulps": ({"ulps": 3}, 0), "beyond_the_tolerance": ({"relative": 1e-6}, 1)}
+
+
+@pytest.mark.parametrize("case", ELSEWHERE.values(), ids=ELSEWHERE.keys())
+def test_a_model_rebuilt_elsewhere_is_judged_by_its_answers(
+    launch, project, bundle_folder, tmp_path, case
+):
+    moves, code = case
+    folder = shutil.copytree(bundle_folder("v0.1.0"), tmp_path / "bundle")
+    rebuild_elsewhere(folder / "model.skops", **moves)
+    set_model(folder, (folder / "model.skops").read_bytes())
+    server = launch(project, f"sqlite:///{tmp_path / 'store.db'}", bundle=folder)
+    try:
+        result = console(project, "serve-check", "--url", server.url, "--bundle", folder)
+    finally:
+        server.stop()
+    assert result.returncode == code, result.stdout + result.stderr
+    if code:
+        assert "answers differ from the pipeline's (tolerance 1e-09)" in result.stderr
+    else:
+        assert "20 golden answers match" in result.stdout

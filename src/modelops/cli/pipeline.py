@@ -415,3 +415,36 @@ def summary(
     from modelops.model.summary import format_summary
 
     typer.echo(format_summary(read_json(metrics_file, "metrics report"), metrics_file.parent))
+
+
+@app.command("same-model")
+def same_model(
+    commit: Annotated[str, typer.Option(help="The commit whose dvc.lock records the model.")] = (
+        "HEAD"
+    ),
+    params_file: ParamsFile = paths.PARAMS,
+) -> None:
+    """Is the working tree's model the one COMMIT recorded: its bytes, else its answers
+    (gate.equivalence). Exit 0 when it is, 1 when it is another model."""
+    from modelops.equivalence import same_as_recorded
+    from modelops.errors import CheckFailed
+    from modelops.git import resolve_commit
+    from modelops.pipeline_state import artifact_path
+
+    params = read_params(params_file)
+    repo = Path.cwd()
+    at = resolve_commit(repo, commit)
+    out = artifact_path(repo, params.gate.artifact)
+    found = same_as_recorded(repo, at, out, params.gate.equivalence)
+    if not found.same:
+        raise CheckFailed(f"{found.summary()}: another model than {commit}'s")
+    typer.echo(found.summary())
+    if found.behaviour is not None:
+        typer.echo(
+            f"\nThis machine's floating point gives other last bits than the machine that "
+            f"built dvc.lock (largest |Δp_default| {found.behaviour.largest_delta:.1g} on "
+            f"{found.behaviour.answers} committed golden answers): the same model by "
+            "behaviour, so gates and the registry accept it. Two ways on: commit the new "
+            "dvc.lock and reports/ (this machine's bytes become the record), or `dvc pull` "
+            "the exact outputs from the project's DVC remote."
+        )

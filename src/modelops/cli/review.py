@@ -55,7 +55,9 @@ def report_verdict(verdict, output: Path) -> None:
     write_json(verdict.as_dict(), output)
     for b in verdict.baselines:
         where = f"{b.ref} at {b.commit[:8]}" if b.commit else f"none ({b.note})"
-        if b.same_rows is not None:
+        if b.same_rows is not None and b.same_rows.equivalence:
+            where += f"; {b.name}'s model rebuilt on this machine: {b.same_rows.equivalence}"
+        elif b.same_rows is not None:
             where += f"; its model on these rows: {b.same_rows.status} ({b.same_rows.note})"
         typer.echo(f"baseline {b.name}: {where}")
     for rule in verdict.rules:

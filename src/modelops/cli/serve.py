@@ -69,16 +69,20 @@ def serve_check(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.")] = 60.0,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Wait until the service is ready, then check it answers the golden applications
-    exactly as the pipeline did (exit 1 if not): what the deploy step runs."""
+    """Wait until the service is ready, then check it answers the golden applications as
+    the pipeline did (serve.golden_tolerance; every decision the same), exit 1 if not: what
+    the deploy step runs. Another CPU gives the same model other last bits."""
     from modelops.serve.golden import check_golden, wait_until_ready
     from modelops.serve.served import golden_answers
 
     tolerance = read_params(params_file).serve.golden_tolerance
     golden = golden_answers(bundle, Path.cwd())
     ready = wait_until_ready(url.rstrip("/"), timeout)
-    checked = check_golden(url.rstrip("/"), golden, tolerance)
-    typer.echo(f"serve-check: {url} serves {ready['model']}; {checked} golden answers match")
+    largest = check_golden(url.rstrip("/"), golden, tolerance)
+    typer.echo(
+        f"serve-check: {url} serves {ready['model']}; {len(golden)} golden answers match "
+        f"(largest |Δp_default| {largest:.1g}, tolerance {tolerance:g})"
+    )
 
 
 # `modelops score` scores files as the service scores requests, and `modelops monitor` watches

@@ -202,6 +202,17 @@ class Comparison(Strict):
     seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
+class Equivalence(Strict):
+    """When a model rebuilt on another machine (other float last bits, another md5) is the
+    model a commit recorded: its answers on the recorded golden applications and its metrics
+    on the recorded test rows are this close (and every decision is the same)."""
+
+    # Another CPU's BLAS moves p_default by ~1e-16; a real change of model moves it by far
+    # more than 1e-9. Both are absolute differences.
+    p_default: float = Field(1e-9, ge=0, le=1e-3)
+    metrics: float = Field(1e-9, ge=0, le=1e-3)
+
+
 class GateParams(Strict):
     """The rules a model must keep to be merged, registered or promoted (compliance and the
     data science manager)."""
@@ -213,6 +224,7 @@ class GateParams(Strict):
     max_drop: dict[Metric, float] = Field(default_factory=dict)
     segments: SegmentRules = SegmentRules()
     comparison: Comparison = Comparison()
+    equivalence: Equivalence = Equivalence()
     # A change whose data or features make the baseline models unable to score its rows
     # (a fork's first model, a new target) declares it here, in a reviewed line of the diff.
     new_baseline: bool = False
@@ -350,7 +362,9 @@ class ServeParams(Strict):
     max_body_bytes: int = Field(2_000_000, ge=1_000)
     max_batch_size: int = Field(128, ge=1, le=100_000)
     max_wait_ms: float = Field(2.0, ge=0, le=1000)  # waited only while requests keep arriving
-    golden_tolerance: float = Field(0.0, ge=0, le=0.01)
+    # serve-check: how far a served p_default may be from the golden one (another CPU's
+    # BLAS moves it by ~1e-16, so 0 would fail a released model on another machine).
+    golden_tolerance: float = Field(1e-9, ge=0, le=0.01)
     # The business's: this share of the applications the model would reject is approved at
     # random (serve/exploration.py), so that outcomes come back from the rejected region. Its
     # cost is the expected loss on those loans; capped at half, beyond which it is no model.

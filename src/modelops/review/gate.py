@@ -8,7 +8,7 @@ column that is not reported fails, and a missing data-quality report fails.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -101,6 +101,7 @@ class RuleRecord(_Record):
 class SameRowsRecord(_Record):
     status: str
     note: str
+    equivalence: str | None = None  # older verdicts have none
     metrics: dict | None
     segments: dict | None
     drops: dict[str, dict[str, float]]
@@ -556,6 +557,23 @@ def fairness_rules(reports: dict, policy: FairnessParams) -> list[RuleOutcome]:
     ]
 
 
+def _said_once(outcomes: list[RuleOutcome]) -> list[RuleOutcome]:
+    """Rules against one baseline that fail for one reason (its model is unavailable): the
+    first says why, the others refer to it, so a 300-character reason is not read six times."""
+    first: dict[str, str] = {}
+    said = []
+    for outcome in outcomes:
+        if outcome.passed or outcome.value is None or len(outcome.note) < 80:
+            said.append(outcome)
+        elif outcome.note in first:
+            status = outcome.note.partition(":")[0]
+            said.append(replace(outcome, note=f"{status}, as for {first[outcome.note]}"))
+        else:
+            first[outcome.note] = outcome.rule
+            said.append(outcome)
+    return said
+
+
 def evaluate_gate(
     reports: dict,
     baselines: list[Baseline],
@@ -573,8 +591,10 @@ def evaluate_gate(
     metrics = reports.get("metrics") or {}
     rules = absolute_rules(metrics, params)
     for baseline in baselines:
-        rules += drop_rules(metrics, baseline, params)
-        rules += segment_drop_rules(reports.get("segments"), baseline, segment_columns, params)
+        rules += _said_once(
+            drop_rules(metrics, baseline, params)
+            + segment_drop_rules(reports.get("segments"), baseline, segment_columns, params)
+        )
     rules += segment_rules(reports.get("segments"), segment_columns, params)
     rules.append(data_contract_rule(reports.get("data_quality")))
     if fairness is not None:

@@ -109,7 +109,9 @@ def verdict_section(verdict: dict) -> list[str]:
     for b in verdict["baselines"]:
         where = f"`{b['ref']}` at `{b['commit'][:8]}`" if b["commit"] else f"none ({b['note']})"
         same = b.get("same_rows")
-        if same:
+        if same and same.get("equivalence"):
+            where += f"; {b['name']}'s model rebuilt on this machine: {same['equivalence']}"
+        elif same:
             where += f"; its model on this change's rows: {same['status']} ({same['note']})"
         lines.append(f"- Baseline **{b['name']}**: {where}")
     return [*lines, ""]

@@ -17,6 +17,7 @@ from modelops.config.contract import Contract
 from modelops.config.metrics import METRICS, metric_value
 from modelops.config.params import Params
 from modelops.config.reading import parse
+from modelops.equivalence import recorded_judge
 from modelops.errors import InputError
 from modelops.files import read_json, read_table
 from modelops.git import file_at
@@ -129,8 +130,10 @@ def _challenger_at(repo: Path, commit: str, params: Params) -> Challenger:
     if text is None:
         raise InputError(f"no {paths.CONTRACT} at {commit[:8]}")
     contract = parse(Contract, yaml.safe_load(text) or {}, f"{paths.CONTRACT} at {commit[:8]}")
+    judge = recorded_judge(repo, commit, params.gate.equivalence)
     try:
-        model = retrieve_output(repo, commit, artifact_path(repo, params.gate.artifact, commit))
+        model_path = artifact_path(repo, params.gate.artifact, commit)
+        model = retrieve_output(repo, commit, model_path, judge=judge)
         test = retrieve_output(repo, commit, str(paths.TEST))
     except Unavailable as why:
         raise InputError(f"the version's own model or test set: {why}") from None

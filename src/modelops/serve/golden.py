@@ -10,6 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from modelops.equivalence import answer_gaps
 from modelops.errors import CheckFailed, InputError
 
 
@@ -28,8 +29,9 @@ def wait_until_ready(url: str, timeout: float) -> dict:
     raise InputError(f"{url} not ready after {timeout:g} s ({last})")
 
 
-def check_golden(url: str, golden: list[dict], tolerance: float = 0.0) -> int:
-    """Post the golden applications in one batch; CheckFailed naming every difference."""
+def check_golden(url: str, golden: list[dict], tolerance: float = 0.0) -> float:
+    """Post the golden applications in one batch; the largest |Δp_default| found, or
+    CheckFailed naming every difference beyond tolerance."""
     if not golden:
         raise InputError("no golden predictions to check (reports/golden.json, or the bundle's)")
     body = json.dumps({"applications": [g["application"] for g in golden]}).encode()
@@ -50,23 +52,25 @@ def check_golden(url: str, golden: list[dict], tolerance: float = 0.0) -> int:
     if differences:
         raise CheckFailed(
             f"golden check: {len(differences)} of {len(golden)} answers differ from the "
-            f"pipeline's: {'; '.join(differences[:5])}"
+            f"pipeline's (tolerance {tolerance:g}): {'; '.join(differences[:5])}"
         )
-    return len(golden)
+    answers = [(p["p_default"], p["decision"]) for p in predictions]
+    return answer_gaps(answers, golden)[0]
 
 
 def golden_differences(
     predictions: list[dict], golden: list[dict], tolerance: float, explored
 ) -> list[str]:
     """Every answer whose p_default is off by more than tolerance, or whose decision is not
-    the pipeline's. Exploration (serve.exploration_rate) approves some applications the model
-    rejects: such an approval is no difference when the store says it was explored
-    (explored(prediction_id)); asked only for those answers."""
+    the pipeline's (the rule of modelops.equivalence). Exploration (serve.exploration_rate)
+    approves some applications the model rejects: such an approval is no difference when the
+    store says it was explored (explored(prediction_id)); asked only for those answers."""
     found = []
     for i, (got, want) in enumerate(zip(predictions, golden, strict=True)):
-        if abs(got["p_default"] - want["p_default"]) > tolerance:
+        delta, changed = answer_gaps([(got["p_default"], got["decision"])], [want])
+        if delta > tolerance:
             found.append(f"#{i}: p_default {got['p_default']!r} != {want['p_default']!r}")
-        elif got["decision"] != want["decision"]:
+        elif changed:
             by_exploration = (want["decision"], got["decision"]) == ("reject", "approve")
             if not (by_exploration and explored(got["prediction_id"])):
                 found.append(f"#{i}: decision {got['decision']} != {want['decision']}")
