@@ -60,6 +60,8 @@ def report_verdict(verdict, output: Path) -> None:
         elif b.same_rows is not None:
             where += f"; its model on these rows: {b.same_rows.status} ({b.same_rows.note})"
         typer.echo(f"baseline {b.name}: {where}")
+    for note in verdict.notes:
+        typer.echo(note)
     for rule in verdict.rules:
         typer.echo(rule.line())
     if not verdict.passed:

@@ -54,6 +54,8 @@ class RuleOutcome:
 class Verdict:
     rules: list[RuleOutcome]
     baselines: list[Baseline]
+    # How the model under review was had, when it is not the bytes its dvc.lock records.
+    notes: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -68,6 +70,7 @@ class Verdict:
             "passed": self.passed,
             "failed_rules": [r.rule for r in self.failed],
             "rules": [asdict(r) for r in self.rules],
+            "notes": list(self.notes),
             "baselines": [
                 {
                     "name": b.name,
@@ -125,6 +128,7 @@ class VerdictRecord(_Record):
     failed_rules: list[str]
     rules: list[RuleRecord]
     baselines: list[BaselineRecord]
+    notes: list[str] = []  # older verdicts have none
 
 
 def read_verdict(data: object, source: str) -> dict:
@@ -563,7 +567,7 @@ def _said_once(outcomes: list[RuleOutcome]) -> list[RuleOutcome]:
     first: dict[str, str] = {}
     said = []
     for outcome in outcomes:
-        if outcome.passed or outcome.value is None or len(outcome.note) < 80:
+        if outcome.passed or len(outcome.note) < 80:
             said.append(outcome)
         elif outcome.note in first:
             status = outcome.note.partition(":")[0]

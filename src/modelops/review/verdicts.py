@@ -104,17 +104,15 @@ def commit_verdict(
     current = read_reports_at(repo, commit)
     if current.get("metrics") is None:
         raise InputError(f"no {paths.METRICS} at {commit[:8]}: nothing to gate")
-    judged = []
+    judged, notes = [b for b, _ in baselines], ()
     if any(b.commit is not None for b, _ in baselines):
-        challenger = _challenger_at(repo, commit, params)
+        challenger, notes = _challenger_at(repo, commit, params)
         _check_agrees(current["metrics"], challenger, f"{paths.METRICS} at {commit[:8]}")
         judged = [compared(repo, b, challenger, params, bundles) for b, bundles in baselines]
-    else:
-        judged = [b for b, _ in baselines]
     # The version's own params say whether it declared a new baseline when it was reviewed.
     declared = ((params_at(repo, commit) or {}).get("gate") or {}).get("new_baseline") is True
     gate = params.gate.model_copy(update={"new_baseline": declared})
-    return evaluate_gate(
+    verdict = evaluate_gate(
         current,
         judged,
         gate,
@@ -122,10 +120,12 @@ def commit_verdict(
         declared_here=False,
         fairness=params.fairness,
     )
+    return replace(verdict, notes=notes)
 
 
-def _challenger_at(repo: Path, commit: str, params: Params) -> Challenger:
-    """The model and test rows recorded at commit, and the target its contract names."""
+def _challenger_at(repo: Path, commit: str, params: Params) -> tuple[Challenger, tuple[str, ...]]:
+    """The model and test rows recorded at commit, and the target its contract names; with
+    a note when the model is not dvc.lock's bytes but proven the same by its answers."""
     text = file_at(repo, commit, str(paths.CONTRACT))
     if text is None:
         raise InputError(f"no {paths.CONTRACT} at {commit[:8]}")
@@ -138,7 +138,11 @@ def _challenger_at(repo: Path, commit: str, params: Params) -> Challenger:
     except Unavailable as why:
         raise InputError(f"the version's own model or test set: {why}") from None
     target = Target(contract.target.column, contract.target.positive)
-    return challenger_of(load_model(model.path), read_table(test.path), target, params)
+    challenger = challenger_of(load_model(model.path), read_table(test.path), target, params)
+    notes = ()
+    if model.behaviour is not None:
+        notes = (f"the model at {commit[:8]} rebuilt on this machine: {model.behaviour.summary()}",)
+    return challenger, notes
 
 
 def gate_check(repo: Path, params: Params, stage: str | None = None):
