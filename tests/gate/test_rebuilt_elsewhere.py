@@ -53,7 +53,7 @@ def elsewhere(request, built_sample, tmp_path_factory, set_params, reproduced, m
 
 
 def test_the_gate_judges_main_rebuilt_by_its_answers(elsewhere):
-    case, _, gate, verdict, md5 = elsewhere
+    case, _, gate, verdict, _ = elsewhere
     (main,) = [b for b in verdict["baselines"] if b["name"] == "main"]
     same = main["same_rows"]
     if case == "few_ulps":

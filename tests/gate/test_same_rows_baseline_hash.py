@@ -68,4 +68,7 @@ def test_cached_model_with_another_hash_is_refused_naming_it(refused):
     assert len(against_main) == 6
     for rule in against_main:
         assert not rule["passed"] and rule["baseline"] is None  # no stored number instead
-        assert rule["note"] == f"baseline model unavailable: {same['note']}"
+    # The reason is said once, by the first rule; the others name that rule.
+    first, *others = against_main
+    assert first["note"] == f"baseline model unavailable: {same['note']}"
+    assert all(r["note"] == f"baseline model unavailable, as for {first['rule']}" for r in others)
