@@ -6,9 +6,9 @@ import re
 import pytest
 
 COMMANDS = {
-    "": ["ingest", "validate", "split", "train", "evaluate", "card", "summary", "gate", "report",
-         "serve", "serve-check", "score", "monitor", "contract", "feedback", "registry",
-         "release", "retrain"],
+    "": ["ingest", "validate", "split", "train", "evaluate", "card", "summary", "same-model",
+         "gate", "report", "serve", "serve-check", "score", "monitor", "contract", "feedback",
+         "registry", "release", "retrain"],
     "contract": ["draft"],
     "feedback": ["export"],
     "registry": ["show", "audit", "register", "promote", "rollback", "verify"],

@@ -60,7 +60,9 @@ def monitor(
                     f"{start.isoformat()} and {end.isoformat()}"
                 )
             version = max(served, key=lambda v: served[v][1])
-        reference = reference_for(version, Path.cwd(), params.gate.artifact, bundle)
+        reference = reference_for(
+            version, Path.cwd(), params.gate.artifact, bundle, params.gate.equivalence
+        )
         report = monitor_window(prediction_store, reference, contract, params, start, end, version)
     except StoreUnavailable as err:
         raise InputError(f"store {prediction_store.shown_url}: {err}") from None

@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from modelops.config import paths
-from modelops.errors import InputError
+from modelops.config.params import Equivalence
+from modelops.equivalence import same_as_recorded
+from modelops.errors import InputError, ModelopsError
 from modelops.git import git_output
 from modelops.monitor.reference import Reference
+from modelops.pipeline_state import output_hashes
 from modelops.retrieve import file_md5
 from modelops.serve.served import workspace_version
 
@@ -49,14 +52,15 @@ def window_bounds(
     return start, end
 
 
-def reference_for(version: str, repo: Path, artifact: str, bundle: Path | None) -> Reference:
+def reference_for(
+    version: str, repo: Path, artifact: str, bundle: Path | None, tolerance: Equivalence
+) -> Reference:
     """The reference of the version that served: a bundle given, the release's bundle in
     dist/, the release's commit (its tag), or the workspace for a workspace-served model."""
     if bundle is not None:
         return Reference(_bundle_json(bundle, "reference.json"), str(bundle))
     if version.startswith("workspace-"):
-        model = repo / paths.MODEL
-        if not model.is_file() or workspace_version(file_md5(model)) != version:
+        if not _workspace_served(repo, version, tolerance):
             raise InputError(
                 f"no reference for {version}: the workspace model is no longer that model "
                 "(check out the commit that trained it, or give --bundle)"
@@ -73,6 +77,25 @@ def reference_for(version: str, repo: Path, artifact: str, bundle: Path | None) 
             f"{paths.REFERENCE} at the tag {tag} (give --bundle)"
         )
     return Reference(_loads(text, f"{tag}:{paths.REFERENCE}"), f"{tag}:{paths.REFERENCE}")
+
+
+def _workspace_served(repo: Path, version: str, tolerance: Equivalence) -> bool:
+    """Whether the workspace's model is the one that served as version: its bytes, or, when
+    version is the model HEAD's dvc.lock records (served on another machine), the workspace
+    rebuild of it proven the same by its answers (modelops.equivalence)."""
+    model = repo / paths.MODEL
+    if not model.is_file():
+        return False
+    if workspace_version(file_md5(model)) == version:
+        return True
+    commit = (git_output(repo, "rev-parse", "HEAD") or "").strip()
+    try:
+        recorded = output_hashes(repo, commit).get(str(paths.MODEL)) if commit else None
+        if recorded is None or workspace_version(recorded) != version:
+            return False
+        return same_as_recorded(repo, commit, str(paths.MODEL), tolerance).same
+    except ModelopsError:
+        return False
 
 
 def _read(path: Path) -> dict:

@@ -51,7 +51,10 @@ def manifest(repo: Path, artifact: str, version: str) -> dict:
         "version": version,
         "commit": commit,
         "committed_at": (git_output(repo, "show", "-s", "--format=%cI", commit) or "").strip(),
-        "dvc_hashes": output_hashes(repo),
+        "dvc_hashes": output_hashes(repo),  # what this bundle holds, as built here
+        # What the commit's dvc.lock records: other only for a rebuild on another CPU (other
+        # last bits), which deploy/fetch_model.sh proved the same model by its answers.
+        "recorded_hashes": output_hashes(repo, commit),
         "python": platform.python_version(),
         "packages": {name: installed(name) for name in PACKAGES},
     }
