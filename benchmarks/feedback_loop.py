@@ -328,12 +328,35 @@ def retrain(arm: Arm, period: int) -> str:
     clone.run("git", "switch", "-q", "-c", branch, "main")
     exported = clone.modelops("feedback", "export", "--store", arm.store, "--output",
                               str(paths.FEEDBACK))  # fmt: skip
-    rows = exported.stdout.strip().splitlines()[-1]
+    rows = exported.stdout.strip().splitlines()[-1].split(" (")[0]  # "...: N rows in M files"
     how = add_feedback_source(clone)
     progress(f"  (b) {rows}; source: {how}; dvc repro")
+    started = time.time()
     repro = clone.run("dvc", "repro", check=False)
+    quality = data_quality(clone, started)
+    progress(f"  (b) {quality}")
     if repro.returncode != 0:
-        return _abandon(clone, branch, f"dvc repro failed: {_last_line(repro)}")
+        why = f"{rows}; {quality}; dvc repro failed: {_last_line(repro)}"
+        return _abandon(clone, branch, why)
+    return f"{rows}; {quality}; {review_and_promote(arm, period, branch)}"
+
+
+def data_quality(clone: Clone, since: float) -> str:
+    """What validation made of the rows, the exported feedback among them, in one line (from
+    reports/data_quality.json, if this repro's validation wrote it)."""
+    path = clone.repo / paths.DATA_QUALITY
+    if not path.is_file() or path.stat().st_mtime < since:
+        return "data quality: not checked (the pipeline stopped before validation)"
+    report = json.loads(path.read_text(encoding="utf-8"))
+    rules = ", ".join(f"{rule} {n}" for rule, n in report["quarantined_by_rule"].items())
+    return (f"data quality: {report['rows_quarantined']} of {report['rows_in']} rows "
+            f"quarantined" + (f" ({rules})" if rules else ""))  # fmt: skip
+
+
+def review_and_promote(arm: Arm, period: int, branch: str) -> str:
+    """The retrain branch's outputs committed, gated against main and prod; if the gate
+    passes, merged, registered, promoted, released and served. Returns what happened."""
+    clone = arm.clone
     clone.commit(f"Retrain at period {period}: feedback to {iso(utc_now())}")
     progress("  (b) committed on the retrain branch; modelops gate against main and prod")
     gate = clone.modelops("gate", "--baseline", "main", check=False)
@@ -633,9 +656,10 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
           "the value and the label coverage.")  # fmt: skip
     for name in ("a", "b"):
         values = [row[name]["value"] for row in rows]
+        during = values[downturn.start_period - 1 :]
         print(f"\n({name}) mean value per application over all periods: {np.mean(values):.1f}; "
-              f"from the downturn on: "
-              f"{np.mean(values[downturn.start_period - 1:]):.1f}")  # fmt: skip
+              "from the downturn on: "
+              + (f"{np.mean(during):.1f}" if during else "no period"))  # fmt: skip
     b = next(arm for arm in arms if arm.retrains)
     print("\nRetrain decisions in (b), with the policy's reasons and what followed:")
     for event in b.events or ["none"]:
