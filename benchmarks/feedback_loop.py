@@ -348,9 +348,23 @@ def data_quality(clone: Clone, since: float) -> str:
     if not path.is_file() or path.stat().st_mtime < since:
         return "data quality: not checked (the pipeline stopped before validation)"
     report = json.loads(path.read_text(encoding="utf-8"))
+    line = f"data quality: {report['rows_quarantined']} of {report['rows_in']} rows quarantined"
+    if report["failed_rules"]:  # the quarantine is written only when validation passes
+        line += f", failed: {', '.join(report['failed_rules'])}"
+    elif report["rows_quarantined"] and (feedback := feedback_quarantined(clone)) is not None:
+        line += f", {feedback} of them feedback"
     rules = ", ".join(f"{rule} {n}" for rule, n in report["quarantined_by_rule"].items())
-    return (f"data quality: {report['rows_quarantined']} of {report['rows_in']} rows "
-            f"quarantined" + (f" ({rules})" if rules else ""))  # fmt: skip
+    return line + (f" ({rules})" if rules else "")
+
+
+def feedback_quarantined(clone: Clone) -> int | None:
+    """How many quarantined rows came from the feedback source (ingest names each row's);
+    None when the contract names no such source."""
+    provenance = clone.contract().provenance
+    if provenance is None:
+        return None
+    quarantine = pd.read_csv(clone.repo / paths.QUARANTINE, dtype=str)
+    return int((quarantine[clone.config().data.source_column] == provenance.source).sum())
 
 
 def review_and_promote(arm: Arm, period: int, branch: str) -> str:
