@@ -4,8 +4,9 @@ service answering, outcomes coming back a period later for the loans made (and t
 ones), the monitor and the retrain policy each period, and, in arm (b), retraining through the
 real pipeline when the policy says so. Arm (a) never retrains: same stream, same truth.
 
-Everything happens in a temporary clone of this repository's HEAD (commit what you want run;
-the DVC cache is shared through .dvc/config.local): model v0 is registered and promoted to
+Everything happens in a temporary clone of this repository's HEAD (commit what you want run),
+set up as a fresh clone is: the pipeline's outputs restored from this repository's DVC cache
+when it has them, else rebuilt with `dvc repro`; model v0 is registered and promoted to
 prod, released as a bundle, and `modelops serve` serves the bundle (uvicorn on 127.0.0.1, a
 SQLite store per arm). A retrain in (b) is what the scheduled workflow and the reviewer do:
 `modelops feedback export`, the export made an ingest source, a commit on a retrain branch,
@@ -18,8 +19,10 @@ Live ROC AUC "all" is the oracle view: every application of the period scored ag
 simulated truth, which no lender sees. "Labelled" is what the monitor sees: the window's
 outcomes (loans made, and explored ones), a period late.
 
-Prints progress to stderr and, at the end, the Markdown table (stdout). Run with the venv
-active, after `make run`:  python benchmarks/feedback_loop.py [--periods 8] [--rows 1500]
+The clone's config is changed through the project's loader, each key in the file that owns it
+(--set KEY=VALUE, any file). Prints progress to stderr and, at the end, the Markdown table
+(stdout). Run with the venv active (make simulate):
+  python benchmarks/feedback_loop.py [--periods 8] [--rows 1500] [--set KEY=VALUE]
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pandas as pd
-import yaml
+from clone_config import parse_setting, set_keys
 from feedback_world import (
     Downturn,
     default_flip_probability,
@@ -55,6 +58,10 @@ from feedback_world import (
     value_per_application,
 )
 from sklearn.metrics import roc_auc_score
+
+from modelops.config import layout, paths
+from modelops.config.contract import Contract, load_contract
+from modelops.config.params import BusinessParams, Params, load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACT = "credit-risk"
@@ -105,58 +112,69 @@ class Clone:
     def modelops(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return self.run("modelops", *args, check=check)
 
-    def params(self) -> dict:
-        return yaml.safe_load((self.repo / "params.yaml").read_text(encoding="utf-8"))
+    def config(self) -> Params:
+        """The clone's config files as the project's loader reads them."""
+        return load_params(self.repo / paths.PARAMS)
 
-    def write_params(self, params: dict) -> None:
-        text = yaml.safe_dump(params, sort_keys=False, width=100)
-        (self.repo / "params.yaml").write_text(text, encoding="utf-8")
+    def contract(self) -> Contract:
+        return load_contract(self.repo / paths.CONTRACT)
 
     def commit(self, message: str) -> None:
         self.run("git", "add", "-A")
         self.run("git", "commit", "-q", "--allow-empty", "-m", message)
 
     def set_up(self, exploration: float, settings: list[str]) -> None:
-        """Clone HEAD, share the DVC cache, restore the outputs; the simulation's settings."""
+        """Clone HEAD as a fresh clone is set up with git and Python alone, apply the
+        simulation's settings, and have the pipeline's outputs (restored or rebuilt)."""
+        self.clone_head()
+        self.share_cache()
+        # data/feedback is `dvc add`ed, not in git: the empty folder its .dvc file records,
+        # as `make run` makes it.
+        self.run("deploy/feedback_folder.sh")
+        restored = self.run("dvc", "checkout", "--quiet", check=False).returncode == 0
+        if not restored:  # a fresh clone: nothing in the cache, no remote to pull from
+            progress("dvc checkout could not restore the outputs: they will be rebuilt")
+        self.apply_settings(exploration, settings)
+        self.commit("simulation settings")
+        # A setting a stage reads (--set train.*) changes its outputs too.
+        if not restored or self.run("dvc", "status", "--quiet", check=False).returncode != 0:
+            progress("outputs missing or differing from dvc.lock: dvc repro")
+            self.run("dvc", "repro")
+            self.commit("pipeline outputs")
+
+    def clone_head(self) -> None:
+        """ROOT's HEAD as the clone's own main, and no origin: nothing reaches the project's
+        branches."""
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                               text=True, check=True).stdout.strip()  # fmt: skip
         subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(self.repo)],
                        check=True)  # fmt: skip
-        # HEAD as the clone's own main, and no origin: nothing reaches the project's branches.
         self.run("git", "checkout", "-q", "-B", "main", head)
         self.run("git", "remote", "remove", "origin")
-        local = ROOT / ".dvc" / "config.local"
-        if local.is_file():
-            shutil.copy2(local, self.repo / ".dvc" / "config.local")
-        if (self.repo / "deploy" / "feedback_folder.sh").is_file():  # as make run does
-            self.run("deploy/feedback_folder.sh")
-        self.run("dvc", "checkout", "--quiet")
-        params = self.params()
-        # Outcomes in a simulation are final the moment they arrive (90 days by default).
-        params["feedback"]["min_outcome_age_days"] = 0
-        self.notes.append("feedback.min_outcome_age_days: 0 (outcomes are final on arrival)")
-        if "exploration_rate" in params["serve"]:
-            params["serve"]["exploration_rate"] = exploration
-            self.notes.append(f"serve.exploration_rate: {exploration}")
-        else:
-            self.notes.append("serve.exploration_rate: not in params here (no exploration)")
-        for setting in settings:  # --set train.feedback_weighting=inverse_propensity
-            key, _, value = setting.partition("=")
-            *parents, last = key.split(".")
-            section = params
-            for name in parents:
-                section = section[name]
-            if last not in section:
-                raise SystemExit(f"--set {setting}: params.yaml has no key {key}")
-            section[last] = yaml.safe_load(value)
-            self.notes.append(f"{key}: {value} (--set)")
-        self.write_params(params)
-        self.commit("simulation settings")
-        status = self.run("dvc", "status", "--quiet", check=False)
-        if status.returncode != 0:  # outputs the cache lacks: rebuild them
-            progress("dvc status: outputs differ from dvc.lock, dvc repro")
-            self.run("dvc", "repro")
-            self.commit("pipeline outputs")
+
+    def share_cache(self) -> None:
+        """Use ROOT's DVC cache when it has one, only to save rebuilding what it holds: the
+        clone must work without it (a missing output is rebuilt)."""
+        found = subprocess.run(["dvc", "cache", "dir"], cwd=ROOT, env=self.env,
+                               capture_output=True, text=True, check=False)  # fmt: skip
+        cache = Path(found.stdout.strip()) if found.returncode == 0 else None
+        if cache is not None and cache.is_dir() and any(cache.iterdir()):
+            self.run("dvc", "cache", "dir", "--local", str(cache))
+            self.notes.append(f"DVC cache shared with {cache}")
+
+    def apply_settings(self, exploration: float, settings: list[str]) -> None:
+        """The simulation's settings and each --set KEY=VALUE, every one written into the
+        config file that owns its section (clone_config.set_keys refuses an unknown key)."""
+        changes = {
+            # Outcomes in a simulation are final the moment they arrive (90 days by default).
+            "feedback.min_outcome_age_days": 0,
+            "serve.exploration_rate": exploration,
+        }
+        changes |= dict(parse_setting(setting) for setting in settings)
+        set_keys(self.repo / paths.PARAMS, changes)
+        given = {parse_setting(setting)[0] for setting in settings}
+        for key, value in changes.items():
+            self.notes.append(f"{key}: {value}" + (" (--set)" if key in given else ""))
 
     def release(self, version: str, reviewed: bool = False) -> Path:
         """The release bundle of the version checked out; the bundle ships the gate's report,
@@ -295,11 +313,12 @@ def monitor_and_decide(arm: Arm, since: datetime, until: datetime) -> dict:
 
 def add_feedback_source(clone: Clone) -> str:
     """The exported folder tracked by DVC, as the ingest source `data/feedback` reads it."""
-    sources = clone.params()["ingest"]["sources"]
-    if not any(s.get("path") == "data/feedback" for s in sources):
-        raise SystemExit("params.yaml has no ingest source with path data/feedback")
-    clone.run("dvc", "add", "--quiet", "data/feedback")
-    return "data/feedback (dvc add)"
+    sources = clone.config().ingest.sources
+    if not any(source.path == str(paths.FEEDBACK) for source in sources):
+        where = layout.SECTION_FILE["ingest"]
+        raise SystemExit(f"{where} has no ingest source with path {paths.FEEDBACK}")
+    clone.run("dvc", "add", "--quiet", str(paths.FEEDBACK))
+    return f"{paths.FEEDBACK} (dvc add)"
 
 
 def retrain(arm: Arm, period: int) -> str:
@@ -308,13 +327,50 @@ def retrain(arm: Arm, period: int) -> str:
     branch = f"retrain/period-{period:02d}"
     clone.run("git", "switch", "-q", "-c", branch, "main")
     exported = clone.modelops("feedback", "export", "--store", arm.store, "--output",
-                              "data/feedback")  # fmt: skip
-    rows = exported.stdout.strip().splitlines()[-1]
+                              str(paths.FEEDBACK))  # fmt: skip
+    rows = exported.stdout.strip().splitlines()[-1].split(" (")[0]  # "...: N rows in M files"
     how = add_feedback_source(clone)
     progress(f"  (b) {rows}; source: {how}; dvc repro")
+    started = time.time()
     repro = clone.run("dvc", "repro", check=False)
+    quality = data_quality(clone, started)
+    progress(f"  (b) {quality}")
     if repro.returncode != 0:
-        return _abandon(clone, branch, f"dvc repro failed: {_last_line(repro)}")
+        why = f"{rows}; {quality}; dvc repro failed: {_last_line(repro)}"
+        return _abandon(clone, branch, why)
+    return f"{rows}; {quality}; {review_and_promote(arm, period, branch)}"
+
+
+def data_quality(clone: Clone, since: float) -> str:
+    """What validation made of the rows, the exported feedback among them, in one line (from
+    reports/data_quality.json, if this repro's validation wrote it)."""
+    path = clone.repo / paths.DATA_QUALITY
+    if not path.is_file() or path.stat().st_mtime < since:
+        return "data quality: not checked (the pipeline stopped before validation)"
+    report = json.loads(path.read_text(encoding="utf-8"))
+    line = f"data quality: {report['rows_quarantined']} of {report['rows_in']} rows quarantined"
+    if report["failed_rules"]:  # the quarantine is written only when validation passes
+        line += f", failed: {', '.join(report['failed_rules'])}"
+    elif report["rows_quarantined"] and (feedback := feedback_quarantined(clone)) is not None:
+        line += f", {feedback} of them feedback"
+    rules = ", ".join(f"{rule} {n}" for rule, n in report["quarantined_by_rule"].items())
+    return line + (f" ({rules})" if rules else "")
+
+
+def feedback_quarantined(clone: Clone) -> int | None:
+    """How many quarantined rows came from the feedback source (ingest names each row's);
+    None when the contract names no such source."""
+    provenance = clone.contract().provenance
+    if provenance is None:
+        return None
+    quarantine = pd.read_csv(clone.repo / paths.QUARANTINE, dtype=str)
+    return int((quarantine[clone.config().data.source_column] == provenance.source).sum())
+
+
+def review_and_promote(arm: Arm, period: int, branch: str) -> str:
+    """The retrain branch's outputs committed, gated against main and prod; if the gate
+    passes, merged, registered, promoted, released and served. Returns what happened."""
+    clone = arm.clone
     clone.commit(f"Retrain at period {period}: feedback to {iso(utc_now())}")
     progress("  (b) committed on the retrain branch; modelops gate against main and prod")
     gate = clone.modelops("gate", "--baseline", "main", check=False)
@@ -391,17 +447,32 @@ def period_truth(applications: pd.DataFrame, downturn: Downturn, seed: int, peri
     return seen, truth, power
 
 
-def as_requests(seen: pd.DataFrame, features: list[str], id_column: str) -> list[dict]:
+def sent_columns(config: Params, contract: Contract) -> list[str]:
+    """What the service accepts of an application, as its request schema takes it
+    (serve/app.py): the model's features, then the protected attributes in the contract that
+    the model does not read, stored to measure fairness. Without them every exported row
+    would miss contract columns (Age, Marital) and be quarantined."""
+    features = list(config.data.features)
+    recorded = [
+        name
+        for name in config.fairness.attributes
+        if name in contract.columns and name not in features
+    ]
+    return [*features, *recorded]
+
+
+def as_requests(seen: pd.DataFrame, columns: list[str], id_column: str | None) -> list[dict]:
     """JSON applications: numbers as sent by a client (whole numbers as ints), missing null."""
     requests = []
-    for record in seen[[*features, "sim_id"]].to_dict("records"):
+    for record in seen[[*columns, "sim_id"]].to_dict("records"):
         application = {}
-        for name in features:
+        for name in columns:
             value = record[name]
             if isinstance(value, float):
                 value = None if np.isnan(value) else (int(value) if value.is_integer() else value)
             application[name] = value
-        application[id_column] = record["sim_id"]
+        if id_column is not None:  # the contract may name no id column
+            application[id_column] = record["sim_id"]
         requests.append(application)
     return requests
 
@@ -425,10 +496,11 @@ def main() -> None:
     parser.add_argument("--delay", type=int, default=1, help="periods until outcomes arrive")
     parser.add_argument("--downturn-from", type=int, default=3, help="first downturn period")
     parser.add_argument("--exploration", type=float, default=0.05,
-                        help="serve.exploration_rate, where params have it")  # fmt: skip
+                        help="serve.exploration_rate in the clone")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="a params.yaml key for the clone, e.g. "
-                        "train.feedback_weighting=inverse_propensity (repeatable)")  # fmt: skip
+                        help="a config key for the clone, in whichever file owns it, e.g. "
+                        "train.feedback_weighting=inverse_propensity or "
+                        "retrain.min_labelled_rows=100 (repeatable)")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     downturn = Downturn(start_period=args.downturn_from)
@@ -454,12 +526,12 @@ def serve_period(
     requests: list[dict],
     truth: np.ndarray,
     amounts: np.ndarray,
-    business: dict,
+    business: BusinessParams,
     delay: int,
 ) -> dict[str, dict]:
     """Every arm's service answers the period's applications; then the outcomes due arrive
     (the loans of `delay` periods ago): {arm: the period's figures}."""
-    margin, loss = business["margin"], business["loss_given_default"]
+    margin, loss = business.margin, business.loss_given_default
 
     def serve(arm: Arm) -> dict:
         answers = pd.DataFrame(arm.predict(requests))
@@ -499,17 +571,15 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
     progress(f"cloning {ROOT} at HEAD into {clone.repo}")
     clone.set_up(args.exploration, args.set)
     for note in clone.notes:
-        progress(f"clone's params: {note}")
+        progress(f"clone's config: {note}")
     clone.modelops("registry", "register")
     clone.modelops("registry", "promote", "v0.1.0", "--stage", "prod")
     bundle = clone.release("v0.1.0")
     progress("v0.1.0 registered, promoted to prod, released; starting both services")
-    params = clone.params()
-    features = list(params["data"]["features"])
-    id_column = yaml.safe_load((clone.repo / "data/contract.yaml").read_text())["dataset"][
-        "id_column"
-    ]
-    business = params["business"]
+    config, contract = clone.config(), clone.contract()
+    columns = sent_columns(config, contract)
+    id_column = contract.dataset.id_column
+    business = config.business
     held_out = pd.read_parquet(clone.repo / "data/processed/test.parquet")
     for arm in arms:
         arm.folder.mkdir(parents=True)
@@ -521,8 +591,8 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
     for period in range(1, args.periods + 1):
         applications = period_applications(held_out, args.rows, args.seed, period)
         seen, truth, power = period_truth(applications, downturn, args.seed, period)
-        requests = as_requests(seen, features, id_column)
-        amounts = seen[business["amount_column"]].to_numpy(dtype=float)
+        requests = as_requests(seen, columns, id_column)
+        amounts = seen[business.amount_column].to_numpy(dtype=float)
         starts.append(utc_now())
         row = {"period": period, "downturn": power}
         row |= serve_period(arms, period, requests, truth, amounts, business, args.delay)
@@ -577,7 +647,7 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
           f"incomes -{downturn.income_fall:.0%}, a good indebted applicant defaults with "
           f"probability up to {downturn.max_flip} (half at Debt/Income {downturn.half_ratio:g}); "
           f"outcomes {args.delay} period later, for loans only.")  # fmt: skip
-    print("Clone's params: " + "; ".join(clone.notes) + ".")
+    print("Clone's config: " + "; ".join(clone.notes) + ".")
     print()
     print("Each cell: (a) never retrains / (b) retrains when the policy says so.\n")
     print("| period | downturn | ROC AUC, all (oracle) | ROC AUC, labelled (monitor) | value per "
@@ -600,9 +670,10 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
           "the value and the label coverage.")  # fmt: skip
     for name in ("a", "b"):
         values = [row[name]["value"] for row in rows]
+        during = values[downturn.start_period - 1 :]
         print(f"\n({name}) mean value per application over all periods: {np.mean(values):.1f}; "
-              f"from the downturn on: "
-              f"{np.mean(values[downturn.start_period - 1:]):.1f}")  # fmt: skip
+              "from the downturn on: "
+              + (f"{np.mean(during):.1f}" if during else "no period"))  # fmt: skip
     b = next(arm for arm in arms if arm.retrains)
     print("\nRetrain decisions in (b), with the policy's reasons and what followed:")
     for event in b.events or ["none"]:
