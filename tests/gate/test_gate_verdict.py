@@ -65,6 +65,7 @@ def test_failing_verdict(gate_settings):
             "same_rows": {
                 "status": "compared",
                 "note": "models/model.skops from the DVC cache",
+                "equivalence": None,
                 "metrics": {"roc_auc": 0.85, "brier": 0.12},
                 "segments": {"Home": {"owner": {"n": 100, "roc_auc": 0.82}}},
                 "drops": {
