@@ -8,8 +8,9 @@ deterministic on one machine). What no way yields is `Unavailable`, with each wa
 caller that needs the output fails, it never falls back to something else.
 
 Bytes are reproducible on one machine only. Given a `judge` (modelops.equivalence), a model
-that no way gives byte for byte is looked for by behaviour: the working tree's file, then the
-rebuild, each accepted only when the judge finds it equivalent to what the commit recorded.
+that no way gives byte for byte is looked for by behaviour: the working tree's file when it is
+a rebuild of that commit's (same stage inputs in both dvc.locks), then a rebuild, each
+accepted only when the judge finds it equivalent to what the commit recorded.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def retrieve_output(
     if rebuild:
         ways.append(("rebuild", lambda: _rebuilt(repo, commit, out)))
     for source, find in ways:
-        if source == "rebuild" and judge is not None and (repo / out).is_file():
+        if source == "rebuild" and judge is not None and _rebuilt_here(repo, commit, out):
             # Before rebuilding: after `dvc repro` on another machine the working tree holds
             # this very rebuild, and judging it costs no second pipeline run.
             found = _judged("working tree", repo / out, judge, reasons)
@@ -131,6 +132,32 @@ def _judged(source: str, path: Path, judge, reasons: list[str]) -> Retrieved | N
         return Retrieved(path, source, md5, behaviour)
     reasons.append(f"{source}: hash {md5} differs; by behaviour {behaviour.summary()}")
     return None
+
+
+def _rebuilt_here(repo: Path, commit: str, out: str) -> bool:
+    """Whether the working tree's out is a rebuild of commit's: the working tree's dvc.lock
+    records it (its md5) as made by the same command from the same dependencies and params
+    as commit's dvc.lock does. A changed model (a pull request's) is not."""
+    import yaml
+
+    from modelops.git import file_at
+
+    committed = file_at(repo, commit, "dvc.lock")
+    if committed is None or not (repo / "dvc.lock").is_file() or not (repo / out).is_file():
+        return False
+
+    def stage_writing(text: str) -> tuple[dict | None, str | None]:
+        for stage in ((yaml.safe_load(text) or {}).get("stages") or {}).values():
+            for written in stage.get("outs") or []:
+                if written.get("path") == out:
+                    return stage, written.get("md5")
+        return None, None
+
+    here, md5 = stage_writing((repo / "dvc.lock").read_text(encoding="utf-8"))
+    there, _ = stage_writing(committed)
+    if here is None or there is None or md5 != file_md5(repo / out):
+        return False
+    return all(here.get(key) == there.get(key) for key in ("cmd", "deps", "params"))
 
 
 def _cache(repo: Path):
