@@ -29,10 +29,9 @@ def contract_draft(
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
     """Draft a contract from a sample, check the sample keeps it, and write or print it."""
-    import yaml
 
     from modelops.config.contract import Contract
-    from modelops.config.reading import parse
+    from modelops.config.reading import load_yaml, parse
     from modelops.data.draft import DraftSettings, draft_contract, guess_target
     from modelops.data.ingest import read_table_file
     from modelops.data.validation import validate_against_contract
@@ -45,7 +44,7 @@ def contract_draft(
         table, target or guess_target(table), source_column, DraftSettings(margin=margin)
     )
     # The draft is read back as `modelops validate` would read it from the file.
-    contract = parse(Contract, yaml.safe_load(text), "the draft")
+    contract = parse(Contract, load_yaml(text, "the draft"), "the draft")
     result = validate_against_contract(table, contract, source_column)
     if not result.passed:  # a draft its own sample breaks would be a bug: say so, write nothing
         raise CheckFailed(

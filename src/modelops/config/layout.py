@@ -12,10 +12,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from modelops.config import paths
-from modelops.config.reading import read_yaml_mapping
+from modelops.config.reading import load_yaml, read_yaml_mapping
 from modelops.errors import ConfigError
 
 # file (relative to params.yaml's folder) -> (its owners, the sections it holds)
@@ -86,10 +84,7 @@ def sections_at(read_file, params_file: str | Path = paths.PARAMS) -> dict[str, 
             if name == paths.PARAMS:
                 return None
             continue
-        try:
-            value = yaml.safe_load(text)
-        except yaml.YAMLError:
-            raise ConfigError(f"{path}: not valid YAML") from None
+        value = load_yaml(text, path)
         if isinstance(value, dict):
             merged.update(value)
     return merged

@@ -2,6 +2,9 @@
 
 The line names the file as given, the key path (`train.logistic_regression.C`), the value and
 what is allowed; an unknown key also gets the nearest known one ("did you mean 'min'?").
+Every config file is parsed by `load_yaml`: YAML's safe subset, with a key written twice in
+one mapping refused (plain YAML keeps the last one, so a second `floors: {}` would switch
+every floor off), and every number in a config model finite.
 """
 
 from __future__ import annotations
@@ -23,9 +26,93 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 class Strict(BaseModel):
-    """A config section: unknown keys refused, no silent coercion ("5" is not 5), read-only."""
+    """A config section: unknown keys refused, no silent coercion ("5" is not 5), read-only,
+    and no number NaN or infinite (`.nan` compares false with everything, so a rule holding
+    one is off; `.inf` is a limit nothing reaches)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    """A key written twice in one mapping of a YAML file."""
+
+    def __init__(self, path: str, first: yaml.Mark, second: yaml.Mark) -> None:
+        super().__init__(problem=f"duplicate key '{path}'", problem_mark=second)
+        lines = (
+            f"twice at line {first.line + 1}"
+            if first.line == second.line
+            else f"at lines {first.line + 1} and {second.line + 1}"
+        )
+        self.text = f"duplicate key '{path}' {lines}: write it once (YAML keeps only the last)"
+
+
+class StrictLoader(yaml.SafeLoader):
+    """yaml.SafeLoader (no Python tags, nothing executed) that refuses a duplicate key."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        refuse_duplicate_keys(node, self)
+        return super().construct_document(node)
+
+
+def refuse_duplicate_keys(root: yaml.Node, loader: yaml.SafeLoader) -> None:
+    """DuplicateKey for the first mapping (in document order) that holds a key twice, named
+    by its dotted path. Iterative, and each node once: an alias shares its anchor's node, so
+    a YAML bomb costs one visit per distinct node, not one per expansion."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        children: list[tuple[yaml.Node, tuple]] = []
+        if isinstance(node, yaml.MappingNode):
+            first_at: dict[Any, yaml.Mark] = {}
+            for key_node, value_node in node.value:
+                key = _key_of(key_node, loader)
+                if key in first_at:
+                    where = dotted((*path, _shown_key(key)))
+                    raise DuplicateKey(where, first_at[key], key_node.start_mark)
+                if key is not _UNHASHABLE:
+                    first_at[key] = key_node.start_mark
+                children.append((value_node, (*path, _shown_key(key))))
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(item, (*path, i)) for i, item in enumerate(node.value)]
+        stack.extend(reversed(children))  # depth first, in document order
+
+
+_UNHASHABLE = object()
+
+
+def _key_of(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    """The key as YAML reads it: `1` and `0x1`, `true` and `yes`, even `1` and `true` are one
+    key of the mapping it makes."""
+    if not isinstance(node, yaml.ScalarNode):
+        return _UNHASHABLE  # a mapping or list as a key: SafeLoader refuses it itself
+    value = loader.construct_object(node)
+    try:
+        hash(value)
+    except TypeError:
+        return _UNHASHABLE
+    return value
+
+
+def _shown_key(key: Any) -> str:
+    return "?" if key is _UNHASHABLE else str(key)
+
+
+def load_yaml(text: str, source: str | Path) -> Any:
+    """text parsed as a config file: a malformed text or a duplicate key is a ConfigError
+    naming source (the file, or the file at a commit) and the line."""
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # a SafeLoader: no tag runs code
+    except DuplicateKey as err:
+        raise ConfigError(f"{source}: {err.text}") from None
+    except yaml.YAMLError as err:
+        where = getattr(err, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        problem = getattr(err, "problem", None) or "cannot be parsed"
+        raise ConfigError(f"{source}: not valid YAML{line}: {problem}") from None
 
 
 def read_yaml_mapping(path: str | Path, what: str) -> dict[str, Any]:
@@ -34,13 +121,7 @@ def read_yaml_mapping(path: str | Path, what: str) -> dict[str, Any]:
         text = read_text(path, what)
     except InputError as err:
         raise ConfigError(str(err)) from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        where = getattr(err, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        problem = getattr(err, "problem", None) or "cannot be parsed"
-        raise ConfigError(f"{path}: not valid YAML{line}: {problem}") from None
+    raw = load_yaml(text, path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: {what} must be a mapping of sections, got {shown(raw)}")
     return raw

@@ -10,13 +10,11 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-
 from modelops.config import paths
 from modelops.config.contract import Contract
 from modelops.config.metrics import METRICS, metric_value
 from modelops.config.params import Params
-from modelops.config.reading import parse
+from modelops.config.reading import load_yaml, parse
 from modelops.equivalence import recorded_judge
 from modelops.errors import InputError
 from modelops.files import read_json, read_table
@@ -129,7 +127,8 @@ def _challenger_at(repo: Path, commit: str, params: Params) -> tuple[Challenger,
     text = file_at(repo, commit, str(paths.CONTRACT))
     if text is None:
         raise InputError(f"no {paths.CONTRACT} at {commit[:8]}")
-    contract = parse(Contract, yaml.safe_load(text) or {}, f"{paths.CONTRACT} at {commit[:8]}")
+    where = f"{paths.CONTRACT} at {commit[:8]}"
+    contract = parse(Contract, load_yaml(text, where) or {}, where)
     judge = recorded_judge(repo, commit, params.gate.equivalence)
     try:
         model_path = artifact_path(repo, params.gate.artifact, commit)

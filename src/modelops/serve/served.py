@@ -12,11 +12,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from modelops.config import paths
 from modelops.config.contract import Contract
-from modelops.config.reading import parse
+from modelops.config.reading import load_yaml, parse
 from modelops.errors import InputError, ModelopsError, shown_text
 from modelops.model.persistence import load_model
 from modelops.model.pipeline import model_features
@@ -146,7 +144,8 @@ def _from_folder(folder: Path) -> ServedModel:
     )
     if contract_text is None:
         raise InputError(f"bundle {folder}: contract.yaml is missing")
-    contract = parse(Contract, yaml.safe_load(contract_text) or {}, f"{folder}/contract.yaml")
+    where = f"{folder}/contract.yaml"
+    contract = parse(Contract, load_yaml(contract_text, where) or {}, where)
     model = load_model(model_file)
     golden = _json(folder / "golden.json", folder) if (folder / "golden.json").is_file() else []
     metrics = (
