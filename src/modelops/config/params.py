@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from modelops.config.contract import Contract
 from modelops.config.layout import file_of, read_sections
-from modelops.config.metrics import METRICS, SEGMENT_METRICS
+from modelops.config.metrics import METRICS, SEGMENT_METRICS, limit_problem
 from modelops.config.reading import Strict, describe, first_problem
 from modelops.errors import ConfigError, shown
 
@@ -148,11 +148,15 @@ class TrainParams(Strict):
 
 
 class BusinessParams(Strict):
-    """Money per unit of loan amount: earned on a repaid loan, lost on a defaulted one."""
+    """Money per unit of loan amount: earned on a repaid loan, lost on a defaulted one.
+
+    Both are shares of the amount, at most 1: a loan does not lose more than was lent, and one
+    earning more than its whole amount is a percentage written for a share (15 for 0.15),
+    which would move the threshold until the model approves nearly everyone."""
 
     amount_column: str
-    margin: float = Field(gt=0)
-    loss_given_default: float = Field(gt=0)
+    margin: float = Field(gt=0, le=1)
+    loss_given_default: float = Field(gt=0, le=1)
 
 
 class EvaluateParams(Strict):
@@ -230,7 +234,7 @@ class GateParams(Strict):
     new_baseline: bool = False
 
     @model_validator(mode="after")
-    def _drops(self) -> GateParams:
+    def _limits(self) -> GateParams:
         for key, limits in (
             ("max_drop", self.max_drop),
             ("segments.max_drop", self.segments.max_drop),
@@ -238,6 +242,18 @@ class GateParams(Strict):
             negative = next((k for k, v in limits.items() if v < 0), None)
             if negative is not None:
                 raise ValueError(f"{key}.{negative} must be 0 or more, got {limits[negative]}")
+        segments = self.segments
+        for prefix, kind, limits in (
+            ("", "floors", self.floors),
+            ("", "ceilings", self.ceilings),
+            ("", "max_drop", self.max_drop),
+            ("segments.", "floors", segments.floors),
+            ("segments.", "max_gap", segments.max_gap),
+            ("segments.", "max_drop", segments.max_drop),
+        ):
+            for metric, limit in limits.items():
+                if (problem := limit_problem(kind, metric, limit)) is not None:
+                    raise ValueError(prefix + problem)
         return self
 
 
@@ -359,7 +375,7 @@ class ServeParams(Strict):
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     workers: int = Field(1, ge=1, le=64)
     max_rows_per_request: int = Field(1000, ge=1, le=100_000)
-    max_body_bytes: int = Field(2_000_000, ge=1_000)
+    max_body_bytes: int = Field(2_000_000, ge=1_000, le=1_000_000_000)  # 1 GB: not a request
     max_batch_size: int = Field(128, ge=1, le=100_000)
     max_wait_ms: float = Field(2.0, ge=0, le=1000)  # waited only while requests keep arriving
     # serve-check: how far a served p_default may be from the golden one (another CPU's
@@ -378,8 +394,10 @@ class MonitorParams(Strict):
     bins: int = Field(10, ge=2, le=100)  # quantile bins of each number feature and the score
     min_rows: int = Field(500, ge=1)  # fewer predictions (or outcomes) than this are not judged
     # Drift of an input feature: both measures must agree (see monitor/drift.py).
-    psi_warn: float = Field(0.1, gt=0)  # population stability index: 0.1 shifting, 0.25 shifted
-    psi_alert: float = Field(0.25, gt=0)
+    # Population stability index: 0.1 shifting, 0.25 shifted. Its bins' 1e-4 floor caps it near
+    # 18.4 (every row moved into a bin that was empty): a limit above 10 would never fire.
+    psi_warn: float = Field(0.1, gt=0, le=10)
+    psi_alert: float = Field(0.25, gt=0, le=10)
     # Jensen-Shannon distance (base 2, 0 to 1). Measured on the sample (held-out rows resampled
     # against the training rows' profile, 20 seeds at each of 1k, 10k, 100k rows): with no drift
     # no feature passed 0.09 (nor PSI 0.045); Income down a third gave 0.35 (PSI 0.70), Age up
@@ -387,8 +405,8 @@ class MonitorParams(Strict):
     distance_warn: float = Field(0.1, gt=0, le=1)
     distance_alert: float = Field(0.2, gt=0, le=1)
     max_missing_change: float = Field(0.05, gt=0, le=1)  # missing share moved by more: warn
-    score_psi_warn: float = Field(0.1, gt=0)  # the same for the model's score
-    score_psi_alert: float = Field(0.25, gt=0)
+    score_psi_warn: float = Field(0.1, gt=0, le=10)  # the same for the model's score
+    score_psi_alert: float = Field(0.25, gt=0, le=10)
     # The approval rate moved from the reference test set's by more, in share points
     # (at 1,000 predictions its standard error is about 0.016).
     approval_change_warn: float = Field(0.08, gt=0, le=1)
