@@ -308,6 +308,10 @@ class ProtectedAttribute(GroupLimits):
         return self
 
 
+# Each value of no_negative_factor.to is one prediction of every test row.
+MAX_RULE_VALUES = 200
+
+
 class NoNegativeFactor(Strict):
     """Reg B 12 CFR 1002.6(b)(2): applicants aged 62 or older get no negative factor. Checked
     behaviourally: moving the attribute from `from` to any value in `to` never raises
@@ -322,6 +326,11 @@ class NoNegativeFactor(Strict):
         low, high = self.to
         if not self.from_ < low <= high:
             raise ValueError(f"to must be [low, high] above from ({self.from_}), got {[low, high]}")
+        if high - low >= MAX_RULE_VALUES:
+            raise ValueError(
+                f"to {[low, high]} spans {high - low + 1} values: at most {MAX_RULE_VALUES} "
+                "(each is a prediction of every test row)"
+            )
         return self
 
 
@@ -355,14 +364,29 @@ class FairnessParams(Strict):
         }
         return self.limits.model_copy(update=own)
 
+    @property
+    def movable(self) -> list[str]:
+        """The attributes no_negative_factor can judge: numeric ones (with bands) that the
+        model may read. Moving a prohibited one, which the model never reads, would raise
+        nothing and the rule would pass while the attribute it is meant for goes unchecked."""
+        return [n for n, a in self.attributes.items() if a.feature and a.bands is not None]
+
     @model_validator(mode="after")
     def _rule_attribute(self) -> FairnessParams:
         rule = self.no_negative_factor
-        if rule is not None and rule.attribute not in self.attributes:
-            raise ValueError(
-                f"no_negative_factor.attribute {rule.attribute!r} is not under attributes"
-            )
-        return self
+        if rule is None or rule.attribute in self.movable:
+            return self
+        judged = ", ".join(self.movable) or "none here"
+        if rule.attribute not in self.attributes:
+            why = "is not under attributes"
+        elif not self.attributes[rule.attribute].feature:
+            why = "is a prohibited basis (feature: false): the model never reads it"
+        else:
+            why = "is not numeric (no bands): it cannot be moved from one value to another"
+        raise ValueError(
+            f"no_negative_factor.attribute {rule.attribute!r} {why}; the rule can judge "
+            f"a numeric protected attribute with feature: true ({judged})"
+        )
 
 
 class ServeParams(Strict):
@@ -574,6 +598,7 @@ def check_against_contract(
             fail(key, name, not_there)
         if columns[name].numeric != (attribute.bands is not None):
             fail(key, name, "needs bands when numeric, and only then")
+    _check_rule_values(params.fairness.no_negative_factor, columns, fail)
     amount = params.business.amount_column
     if amount not in columns:
         fail("business.amount_column", amount, not_there)
@@ -591,3 +616,25 @@ def check_against_contract(
             fail(f"evaluate.segments[{i}]", segment, "is numeric: give its bands in segment_edges")
         if not columns[segment].numeric and has_edges:
             fail(f"evaluate.segment_edges.{segment}", segment, "is not numeric: it has no bands")
+
+
+def _check_rule_values(rule: NoNegativeFactor | None, columns: dict, fail) -> None:
+    """no_negative_factor moves its attribute only to values the contract lets it hold: a row
+    moved outside them is one the model never meets, judged on nothing real."""
+    if rule is None:
+        return
+    column = columns[rule.attribute]
+    low, high = min(rule.from_, *rule.to), max(rule.from_, *rule.to)
+    if (column.min is not None and low < column.min) or (
+        column.max is not None and high > column.max
+    ):
+        fail(
+            "fairness.no_negative_factor",
+            rule.attribute,
+            f"is moved to {low}..{high}, outside its contract range "
+            f"[{_edge(column.min)}, {_edge(column.max)}]",
+        )
+
+
+def _edge(value: float | None) -> str:
+    return "unbounded" if value is None else f"{value:g}"

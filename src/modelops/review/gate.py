@@ -3,7 +3,8 @@ baseline, fairness across segments, the data contract and the fairness policy. P
 reports in, verdict out.
 
 It never passes by omission: a metric the change does not report fails its rule, a segment
-column that is not reported fails, and a missing data-quality report fails.
+column that is not reported fails, a segment rule with no segment large enough to judge fails
+as not judged, and a missing data-quality report fails.
 """
 
 from __future__ import annotations
@@ -259,8 +260,7 @@ def segment_drop_rules(
                 if after is not None and before is not None and group.get("n", 0) >= rules.min_rows:
                     found[name] = sign * (before - after)
             if not found:
-                note = f"no segment with n >= {rules.min_rows} and a value to judge"
-                outcomes.append(RuleOutcome(rule, None, threshold, True, note=note))
+                outcomes.append(_missing(rule, threshold, _not_judged(rules.min_rows)))
                 continue
             worst = max(found, key=found.get)
             outcomes.append(
@@ -313,12 +313,12 @@ def segment_rules(
             for k, v in groups.items()
             if isinstance(v, dict) and v.get("n", 0) >= rules.min_rows
         }
-        not_judged = f"no segment with n >= {rules.min_rows} and a value to judge"
+        not_judged = _not_judged(rules.min_rows)
         for metric, floor in rules.floors.items():
             rule = f"{column} segments {metric} >= floor"
             values = _segment_values(sized, metric)
             if not values:
-                outcomes.append(RuleOutcome(rule, None, f">= {floor}", True, note=not_judged))
+                outcomes.append(_missing(rule, f">= {floor}", not_judged))
                 continue
             worst = min(values, key=values.get)
             outcomes.append(
@@ -334,7 +334,7 @@ def segment_rules(
             rule = f"{column} segments {metric} gap"
             values = _segment_values(sized, metric)
             if len(values) < 2:
-                outcomes.append(RuleOutcome(rule, None, f"<= {limit}", True, note=not_judged))
+                outcomes.append(_missing(rule, f"<= {limit}", _not_judged(rules.min_rows, 2)))
                 continue
             high, low = max(values, key=values.get), min(values, key=values.get)
             gap = values[high] - values[low]
@@ -344,6 +344,13 @@ def segment_rules(
                 )
             )
     return outcomes
+
+
+def _not_judged(min_rows: int, needed: int = 1) -> str:
+    # A rule with nothing to judge is not a rule kept: it fails, saying so (gate.segments.
+    # min_rows above every segment's size would otherwise switch every segment rule off).
+    which = "no segment" if needed == 1 else f"fewer than {needed} segments"
+    return f"not judged: {which} with n >= {min_rows} and a value to judge"
 
 
 def _segment_values(groups: dict, metric: str) -> dict[str, float]:
@@ -425,6 +432,10 @@ def age_rule(fairness: dict | None, policy: FairnessParams) -> list[RuleOutcome]
         return [_missing(rule, threshold, "no rows measured")]
     passed = raised == 0 and found.get("passed") is True
     note = f"{raised} of {rows} rows raised"
+    used = (fairness.get("features") or {}).get("used")
+    if isinstance(used, list) and rule_params.attribute not in used:
+        # Not a vacuous pass: a model that does not read the attribute cannot be moved by it.
+        note += f" (the model does not read {rule_params.attribute})"
     return [RuleOutcome(rule, increase, threshold, passed, note=note)]
 
 
