@@ -12,6 +12,7 @@ lists exactly the keys it uses, so a change re-runs only the stages it affects.
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -551,7 +552,20 @@ def load_params(path: str | Path) -> Params:
             f"{file_of('reasons', path)}: 'reasons.{missing}' is missing: every feature in "
             "data.features needs the text a rejected applicant is sent"
         )
+    _check_segment_rules_have_segments(params, path)
     return params
+
+
+def _check_segment_rules_have_segments(params: Params, path: str | Path) -> None:
+    """gate.segments rules judge the columns under evaluate.segments: with none listed they
+    would judge nothing and never fail."""
+    rules = params.gate.segments
+    named = [k for k in ("floors", "max_gap", "max_drop") if getattr(rules, k)]
+    if named and not params.evaluate.segments:
+        raise ConfigError(
+            f"{file_of('gate', path)}: 'gate.segments.{named[0]}' has no segment to judge: "
+            f"evaluate.segments in {file_of('evaluate', path)} lists no column"
+        )
 
 
 def check_against_contract(
@@ -559,7 +573,7 @@ def check_against_contract(
 ) -> None:
     """The columns params name exist in the contract and are of a kind that can serve there."""
 
-    def fail(key: str, value: str, reason: str) -> None:
+    def fail(key: str, value: object, reason: str) -> None:
         where = file_of(key.split(".")[0], params_file)
         raise ConfigError(f"{where}: '{key}' {shown(value)} {reason}")
 
@@ -598,6 +612,8 @@ def check_against_contract(
             fail(key, name, not_there)
         if columns[name].numeric != (attribute.bands is not None):
             fail(key, name, "needs bands when numeric, and only then")
+        # Groups are compared with each other: two of them at least must hold possible values.
+        _check_bands_meet_range(f"{key}.bands", attribute.bands, columns[name], 2, fail)
     _check_rule_values(params.fairness.no_negative_factor, columns, fail)
     amount = params.business.amount_column
     if amount not in columns:
@@ -616,6 +632,9 @@ def check_against_contract(
             fail(f"evaluate.segments[{i}]", segment, "is numeric: give its bands in segment_edges")
         if not columns[segment].numeric and has_edges:
             fail(f"evaluate.segment_edges.{segment}", segment, "is not numeric: it has no bands")
+        key = f"evaluate.segment_edges.{segment}"
+        edges = params.evaluate.segment_edges.get(segment)
+        _check_bands_meet_range(key, edges, columns[segment], 1, fail)
 
 
 def _check_rule_values(rule: NoNegativeFactor | None, columns: dict, fail) -> None:
@@ -638,3 +657,20 @@ def _check_rule_values(rule: NoNegativeFactor | None, columns: dict, fail) -> No
 
 def _edge(value: float | None) -> str:
     return "unbounded" if value is None else f"{value:g}"
+
+
+def _check_bands_meet_range(key: str, edges, column, needed: int, fail) -> None:
+    """At least `needed` of the bands [lo, hi) hold a value the contract allows the column:
+    bands beside its range put every row in one group 'outside edges', judged against itself."""
+    if edges is None:
+        return
+    low = -math.inf if column.min is None else column.min
+    high = math.inf if column.max is None else column.max
+    meeting = sum(1 for lo, hi in itertools.pairwise(edges) if lo <= high and hi > low)
+    if meeting < needed:
+        fail(
+            key,
+            list(edges),
+            f"meets the column's contract range [{_edge(column.min)}, {_edge(column.max)}] "
+            f"in {meeting} band{'s' * (meeting != 1)}: at least {needed} must hold its values",
+        )
