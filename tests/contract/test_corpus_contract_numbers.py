@@ -1,0 +1,58 @@
+"""Protects `modelops validate` from a contract number that switches its rule off: `.nan`
+compares false with everything (Age {min: .nan} would quarantine no age at all) and an
+infinity is a bound nothing crosses. Each is exit 2 before any data is judged: one `error:`
+line naming the contract file, the key path and the value, no report, and the last good
+outputs left byte-identical.
+"""
+
+import pytest
+from support.contract_corpus import BadContract, replaced
+
+FINITE = "input should be a finite number"
+CASES = [
+    # The issue's.
+    BadContract("age_min_nan", replaced("min: 18, max: 100", "min: .nan, max: 100"),
+                ("'columns.Age.min'", FINITE, "got nan")),
+    BadContract("income_max_inf",
+                replaced("max: 10000, max_missing: 0.12", "max: .inf, max_missing: 0.12"),
+                ("'columns.Income.max'", FINITE, "got inf")),
+    BadContract("amount_min_minus_inf", replaced("min: 100, max: 5000", "min: -.inf, max: 5000"),
+                ("'columns.Amount.min'", FINITE, "got -inf")),
+    # YAML reads a float beyond double range as an infinity.
+    BadContract("time_max_overflows", replaced("min: 6, max: 72", "min: 6, max: 1.0e+400"),
+                ("'columns.Time.max'", FINITE, "got inf")),
+    BadContract("income_missing_share_nan", replaced("max_missing: 0.12", "max_missing: .NaN"),
+                ("'columns.Income.max_missing'", FINITE, "got nan")),
+    BadContract("propensity_max_nan", replaced("propensity: {type: number, min: 0, max: 1}",
+                                               "propensity: {type: number, min: 0, max: .nan}"),
+                ("'provenance.columns.propensity.max'", FINITE, "got nan")),
+    BadContract("missing_code_nan", replaced("[99999999]", "[99999999, .nan]"),
+                ("'corrections.missing_codes[1]'", FINITE, "got nan")),
+    BadContract("positive_share_inf", replaced("[0.15, 0.45]", "[0.15, .inf]"),
+                ("'target.positive_share[1]'", FINITE, "got inf")),
+    BadContract("quarantine_share_nan", replaced("share: 0.02", "share: .nan"),
+                ("'dataset.max_quarantine_share'", FINITE, "got nan")),
+]  # fmt: skip
+EACH = pytest.mark.parametrize("case", CASES, ids=str)
+
+
+@pytest.fixture(scope="module")
+def runs(run_contract_corpus):
+    return run_contract_corpus(CASES)
+
+
+@EACH
+def test_exit_2_with_one_line_naming_key_and_value(runs, case):
+    run = runs[case.name]
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == ""
+    assert run.stderr.startswith(f"error: {run.folder / 'contract.yaml'}: "), run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert all(word in run.stderr for word in case.words), run.stderr
+
+
+@EACH
+def test_last_good_outputs_stay_and_no_report_is_written(runs, case, last_good):
+    run = runs[case.name]
+    assert run.kept() == last_good
+    assert not (run.folder / "report.json").exists()
