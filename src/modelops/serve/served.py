@@ -15,7 +15,7 @@ from pathlib import Path
 from modelops.config import paths
 from modelops.config.contract import Contract
 from modelops.config.reading import load_yaml, parse
-from modelops.errors import InputError, ModelopsError, shown_text
+from modelops.errors import ConfigError, InputError, ModelopsError, shown_text
 from modelops.model.persistence import load_model
 from modelops.model.pipeline import model_features
 from modelops.pipeline_state import output_hashes
@@ -123,8 +123,8 @@ def _from_archive(archive: Path) -> ServedModel:
             raise InputError(f"bundle {archive}: expected one folder inside, found {len(inner)}")
         try:
             return _from_folder(inner[0])
-        except InputError as err:  # name the archive, not the temporary folder
-            raise InputError(str(err).replace(str(inner[0]), str(archive))) from None
+        except (InputError, ConfigError) as err:  # name the archive, not the temporary folder
+            raise type(err)(str(err).replace(str(inner[0]), str(archive))) from None
 
 
 def _from_folder(folder: Path) -> ServedModel:
