@@ -32,6 +32,13 @@ CASES = [
                 ("'target.positive_share[1]'", FINITE, "got inf")),
     BadContract("quarantine_share_nan", replaced("share: 0.02", "share: .nan"),
                 ("'dataset.max_quarantine_share'", FINITE, "got nan")),
+    # A row rule against a number that is not finite holds for every row (or none).
+    BadContract("row_rule_below_inf", replaced("Amount <= Price", "Amount <= inf"),
+                ("'row_rules[0].rule'", "'Amount <= inf' compares with inf", "not a finite")),
+    BadContract("row_rule_overflows", replaced("Amount <= Price", "Amount <= 1e400"),
+                ("'row_rules[0].rule'", "compares with 1e400", "not a finite number")),
+    BadContract("row_rule_against_nan", replaced("Amount <= Price", "Age != nan"),
+                ("'row_rules[0].rule'", "compares with nan", "not a finite number")),
 ]  # fmt: skip
 EACH = pytest.mark.parametrize("case", CASES, ids=str)
 

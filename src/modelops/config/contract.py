@@ -8,6 +8,7 @@ key, so that a typo never switches a rule off and a contradiction is never blame
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Literal
@@ -96,11 +97,18 @@ class RowRule(Strict):
     @field_validator("rule")
     @classmethod
     def _readable(cls, rule: str) -> str:
-        if not ROW_RULE.match(rule):
+        match = ROW_RULE.match(rule)
+        if not match:
             raise ValueError(
                 f"cannot read {shown(rule)}: write COLUMN OP COLUMN or COLUMN OP NUMBER "
                 "with OP one of <= >= == != < >"
             )
+        # `Amount <= inf` (or 1e400, which reads as inf) holds for every row, `Age != nan`
+        # too: a rule that can never fail is not a rule.
+        sides = (match.group(1), match.group(3))
+        odd = next((s for s in sides if is_number(s) and not math.isfinite(float(s))), None)
+        if odd is not None:
+            raise ValueError(f"{shown(rule)} compares with {odd}, not a finite number")
         return rule
 
     @property
@@ -246,6 +254,10 @@ class Contract(Strict):
         target_rule = self.columns[target]
         if target_rule.type != "category":
             raise ValueError(f"columns.{target} must be of type category (it is the target)")
+        if not target_rule.required:
+            raise ValueError(
+                f"columns.{target} cannot be optional (required: false): it is the target"
+            )
         if target_rule.max_missing != 0:
             raise ValueError(
                 f"columns.{target}.max_missing must be 0: a row without its target can "
@@ -258,10 +270,10 @@ class Contract(Strict):
             rule = self.columns.get(id_column)
             if rule is None:
                 raise ValueError(f"dataset.id_column {shown(id_column)} is not under columns")
-            if not rule.unique or rule.max_missing != 0:
+            if not rule.unique or rule.max_missing != 0 or not rule.required:
                 raise ValueError(
                     f"columns.{id_column} is the id column: it needs unique: true and "
-                    "max_missing: 0"
+                    "max_missing: 0, and cannot be optional"
                 )
         self._check_row_rules()
         self._check_provenance()
@@ -294,6 +306,11 @@ class Contract(Strict):
                 if not self.columns[side].numeric:
                     raise ValueError(
                         f"row rule {shown(rule.name)}: column {side!r} is not a number column"
+                    )
+                if not self.columns[side].required:
+                    raise ValueError(
+                        f"row rule {shown(rule.name)}: column {side!r} is optional "
+                        "(required: false): the rule could not be judged where it is absent"
                     )
 
     def _check_provenance(self) -> None:

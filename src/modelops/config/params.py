@@ -635,6 +635,21 @@ def check_against_contract(
         key = f"evaluate.segment_edges.{segment}"
         edges = params.evaluate.segment_edges.get(segment)
         _check_bands_meet_range(key, edges, columns[segment], 1, fail)
+    # A column the contract lets the data leave out cannot be learnt from, measured or judged
+    # on the rows without it.
+    subjects = [
+        *((f"data.features[{i}]", f) for i, f in enumerate(params.data.features)),
+        ("business.amount_column", amount),
+        *((f"evaluate.segments[{i}]", s) for i, s in enumerate(params.evaluate.segments)),
+        *((f"fairness.attributes.{name}", name) for name in params.fairness.attributes),
+    ]
+    for key, name in subjects:
+        if not columns[name].required:
+            fail(
+                key,
+                name,
+                f"is optional in {contract_file} (required: false): it must be on every row",
+            )
 
 
 def _check_rule_values(rule: NoNegativeFactor | None, columns: dict, fail) -> None:
