@@ -54,6 +54,12 @@ CASES = [
     ("l2_nan", {"train.hist_gradient_boosting.l2_regularization": NAN},
      ("'train.hist_gradient_boosting.l2_regularization'", "finite number", "got nan")),
     ("test_size_nan", {"split.test_size": NAN}, ("'split.test_size'", "finite number", "got nan")),
+    ("leaf_nodes_past_int32", {"train.hist_gradient_boosting.max_leaf_nodes": 10**30},
+     ("'train.hist_gradient_boosting.max_leaf_nodes'", "less than or equal to 1000000000")),
+    ("forest_depth_huge", {"train.random_forest.max_depth": 10**9},
+     ("'train.random_forest.max_depth'", "less than or equal to 10000", "got 1000000000")),
+    ("segment_min_rows_huge", {"gate.segments.min_rows": 10**12},
+     ("'gate.segments.min_rows'", "less than or equal to 1000000000", "got 1000000000000")),
     # A limit outside the values its metric takes can never fail (or never pass).
     ("floor_as_a_percentage", {"gate.floors.roc_auc": 80.0},
      ("'gate'", "floors.roc_auc 80.0", "outside the values roc_auc takes, [0, 1]")),

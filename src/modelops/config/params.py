@@ -25,6 +25,10 @@ from modelops.config.reading import Strict, describe, first_problem
 from modelops.errors import ConfigError, shown
 
 Seed = Field(ge=0, le=2**32 - 1)  # numpy's range for a random seed
+# A count of rows no data set here reaches: a size or depth above it is a typo, and numbers
+# past 2**31 overflow scikit-learn's compiled trees.
+MAX_ROWS = 1_000_000_000
+MAX_DEPTH = 10_000
 Metric = Literal[METRICS]
 SegmentMetric = Literal[SEGMENT_METRICS]
 
@@ -94,8 +98,8 @@ class LogisticRegressionParams(Strict):
 
 class RandomForestParams(Strict):
     n_estimators: int = Field(100, ge=1, le=100_000)
-    min_samples_leaf: int = Field(1, ge=1)
-    max_depth: int | None = Field(None, ge=1)
+    min_samples_leaf: int = Field(1, ge=1, le=MAX_ROWS)
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
     max_features: Literal["sqrt", "log2"] | None = "sqrt"
     class_weight: Literal["balanced", "balanced_subsample"] | None = None
     n_jobs: int = Field(1, ge=-1, le=1024)
@@ -112,9 +116,9 @@ class RandomForestParams(Strict):
 class HistGradientBoostingParams(Strict):
     learning_rate: float = Field(0.1, gt=0, le=10)
     max_iter: int = Field(100, ge=1, le=100_000)
-    max_leaf_nodes: int = Field(31, ge=2)
-    max_depth: int | None = Field(None, ge=1)
-    min_samples_leaf: int = Field(20, ge=1)
+    max_leaf_nodes: int = Field(31, ge=2, le=MAX_ROWS)
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
+    min_samples_leaf: int = Field(20, ge=1, le=MAX_ROWS)
     l2_regularization: float = Field(0.0, ge=0)
     class_weight: Literal["balanced"] | None = None
 
@@ -188,7 +192,7 @@ class EvaluateParams(Strict):
 
 
 class SegmentRules(Strict):
-    min_rows: int = Field(1, ge=1)
+    min_rows: int = Field(1, ge=1, le=MAX_ROWS)
     floors: dict[SegmentMetric, float] = Field(default_factory=dict)
     max_gap: dict[SegmentMetric, float] = Field(default_factory=dict)
     # Against each baseline's model on the same rows: how much a segment may worsen.
@@ -265,7 +269,7 @@ class GroupLimits(Strict):
 
     # A group with fewer test rows is reported as not judged: its rates are noise (at 50 rows
     # and a 30 % bad rate the standard error of a rate is about 0.065).
-    min_rows: int | None = Field(None, ge=1)
+    min_rows: int | None = Field(None, ge=1, le=MAX_ROWS)
     # The four-fifths rule: a group's approval rate over the most-approved group's.
     min_approval_ratio: float | None = Field(None, gt=0, le=1)
     # Equal opportunity: |approval rate among applicants who repaid, minus the most-approved
@@ -286,7 +290,7 @@ class PolicyLimits(GroupLimits):
     """The limits every protected attribute is judged by unless it sets its own (null: the
     rule is off)."""
 
-    min_rows: int = Field(50, ge=1)
+    min_rows: int = Field(50, ge=1, le=MAX_ROWS)
     min_approval_ratio: float | None = Field(0.8, gt=0, le=1)
     max_equal_opportunity_gap: float | None = Field(0.1, gt=0, le=1)
     max_calibration_gap: float | None = Field(0.1, gt=0, le=1)
@@ -417,7 +421,9 @@ class MonitorParams(Strict):
     science manager's retrain policy). Every limit has a warn and an alert level."""
 
     bins: int = Field(10, ge=2, le=100)  # quantile bins of each number feature and the score
-    min_rows: int = Field(500, ge=1)  # fewer predictions (or outcomes) than this are not judged
+    min_rows: int = Field(
+        500, ge=1, le=MAX_ROWS
+    )  # fewer predictions (or outcomes) than this are not judged
     # Drift of an input feature: both measures must agree (see monitor/drift.py).
     # Population stability index: 0.1 shifting, 0.25 shifted. Its bins' 1e-4 floor caps it near
     # 18.4 (every row moved into a bin that was empty): a limit above 10 would never fire.
@@ -483,7 +489,7 @@ class RetrainParams(Strict):
     drift_alert_share: float | None = Field(0.25, gt=0, le=1)
     # Outcomes needed before live performance or drift can call for a retrain: the monitor's
     # own min_rows (500); below 30 the monitor does not even measure live performance.
-    min_labelled_rows: int = Field(500, ge=30)
+    min_labelled_rows: int = Field(500, ge=30, le=MAX_ROWS)
     # The model's age at the window's end, in days: its training commit's time to the window's
     # end. 180: credit behaviour moves with the economy, and defaults take months to be known,
     # so twice a year is as often as a retrain has new outcomes to learn from.
