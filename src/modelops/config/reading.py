@@ -36,14 +36,17 @@ class Strict(BaseModel):
 class DuplicateKey(yaml.MarkedYAMLError):
     """A key written twice in one mapping of a YAML file."""
 
-    def __init__(self, path: str, first: yaml.Mark, second: yaml.Mark) -> None:
+    def __init__(self, path: str, first: yaml.Mark, second: yaml.Mark, spelt: str = "") -> None:
         super().__init__(problem=f"duplicate key '{path}'", problem_mark=second)
         lines = (
             f"twice at line {first.line + 1}"
             if first.line == second.line
             else f"at lines {first.line + 1} and {second.line + 1}"
         )
-        self.text = f"duplicate key '{path}' {lines}: write it once (YAML keeps only the last)"
+        also = f" (first written {spelt!r}, the same key to YAML)" if spelt else ""
+        self.text = (
+            f"duplicate key '{path}' {lines}{also}: write it once (YAML keeps only the last)"
+        )
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -67,21 +70,27 @@ def refuse_duplicate_keys(root: yaml.Node, loader: yaml.SafeLoader) -> None:
         seen.add(id(node))
         children: list[tuple[yaml.Node, tuple]] = []
         if isinstance(node, yaml.MappingNode):
-            first_at: dict[Any, yaml.Mark] = {}
+            first_at: dict[Any, yaml.ScalarNode] = {}
             for key_node, value_node in node.value:
-                key = _key_of(key_node, loader)
+                if key_node.tag == MERGE_TAG:  # `<<: *base`: keys written beside it override
+                    children.append((value_node, path))
+                    continue
+                key, written = _key_of(key_node, loader), _written(key_node)
                 if key in first_at:
-                    where = dotted((*path, _shown_key(key)))
-                    raise DuplicateKey(where, first_at[key], key_node.start_mark)
+                    first = first_at[key]
+                    spelt = "" if first.value == key_node.value else first.value
+                    where = dotted((*path, written))
+                    raise DuplicateKey(where, first.start_mark, key_node.start_mark, spelt)
                 if key is not _UNHASHABLE:
-                    first_at[key] = key_node.start_mark
-                children.append((value_node, (*path, _shown_key(key))))
+                    first_at[key] = key_node
+                children.append((value_node, (*path, written)))
         elif isinstance(node, yaml.SequenceNode):
             children = [(item, (*path, i)) for i, item in enumerate(node.value)]
         stack.extend(reversed(children))  # depth first, in document order
 
 
 _UNHASHABLE = object()
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _key_of(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
@@ -97,8 +106,9 @@ def _key_of(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
     return value
 
 
-def _shown_key(key: Any) -> str:
-    return "?" if key is _UNHASHABLE else str(key)
+def _written(node: yaml.Node) -> str:
+    """A key as the file spells it, for a key path."""
+    return node.value if isinstance(node, yaml.ScalarNode) else "?"
 
 
 def load_yaml(text: str, source: str | Path) -> Any:
