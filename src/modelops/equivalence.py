@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from modelops.config import paths
 from modelops.config.contract import Contract
 from modelops.config.metrics import METRICS, metric_value
 from modelops.config.params import Equivalence
-from modelops.config.reading import parse
+from modelops.config.reading import load_yaml, parse
 from modelops.errors import InputError
 from modelops.git import file_at
 
@@ -157,7 +156,8 @@ def recorded_judge(repo: Path, commit: str, tolerance: Equivalence) -> Callable[
         contract_text = file_at(repo, commit, str(paths.CONTRACT))
         if contract_text is None:
             raise InputError(f"no {paths.CONTRACT} at {at}")
-        contract = parse(Contract, yaml.safe_load(contract_text) or {}, f"{paths.CONTRACT} at {at}")
+        where = f"{paths.CONTRACT} at {at}"
+        contract = parse(Contract, load_yaml(contract_text, where) or {}, where)
         test = retrieve_output(repo, commit, str(paths.TEST))  # data: bytes only, never judged
         target = Target(contract.target.column, contract.target.positive)
         return behaviour_against(
