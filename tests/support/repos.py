@@ -86,6 +86,13 @@ def build_sample_project(source: Path, target: Path) -> Path:
     return target
 
 
+def tag_version(repo: Path, version: str, artifact: str = "credit-risk") -> None:
+    """Register HEAD as artifact@version the way GTO writes it (an annotated tag), without the
+    gate: fixtures that release the built sample need a registered version to bundle."""
+    message = f"Registration of {artifact} at HEAD; gate: not run (test fixture)"
+    run("git", "tag", "-a", f"{artifact}@{version}", "-m", message, cwd=repo)
+
+
 def remote_tags(repo: Path) -> set[str]:
     """The tags on the repository's origin."""
     listed = run("git", "ls-remote", "--tags", "origin", cwd=repo).stdout.splitlines()

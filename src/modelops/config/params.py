@@ -340,10 +340,11 @@ class FairnessParams(Strict):
 class ServeParams(Strict):
     """The prediction service (support): where it listens, its store, how it batches."""
 
-    host: str = "127.0.0.1"
+    # A name or an address to bind (127.0.0.1, 0.0.0.0, ::1, localhost): never empty, no spaces.
+    host: str = Field("127.0.0.1", pattern=r"^[A-Za-z0-9_.:%\-]+$")
     port: int = Field(8000, ge=1, le=65535)
     # Overridden by the environment variable MODELOPS_STORE_URL (a password stays out of git).
-    store_url: str = "sqlite:///var/predictions.db"
+    store_url: str = Field("sqlite:///var/predictions.db", min_length=1)
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     workers: int = Field(1, ge=1, le=64)
     max_rows_per_request: int = Field(1000, ge=1, le=100_000)
