@@ -41,6 +41,8 @@ def read_yaml_mapping(path: str | Path, what: str) -> dict[str, Any]:
         line = f" at line {where.line + 1}" if where is not None else ""
         problem = getattr(err, "problem", None) or "cannot be parsed"
         raise ConfigError(f"{path}: not valid YAML{line}: {problem}") from None
+    except RecursionError:  # [[[[... deeper than the parser's stack: no config is
+        raise ConfigError(f"{path}: not valid YAML: nested too deeply to read") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: {what} must be a mapping of sections, got {shown(raw)}")
     return raw

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from modelops.config import paths
 from modelops.errors import InputError, shown
+from modelops.files import read_text
 from modelops.git import git_output
 from modelops.monitor.reference import Reference
 from modelops.retrieve import file_md5
@@ -97,9 +98,10 @@ def reference_for(version: str, repo: Path, artifact: str, bundle: Path | None) 
 
 
 def _read(path: Path) -> dict:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise InputError(f"{path} not found: run the pipeline (dvc repro) to write it")
-    return _loads(path.read_text(encoding="utf-8"), str(path))
+    # A folder, a broken link or bytes that are not UTF-8 say so (not "not found").
+    return _loads(read_text(path, "monitoring reference"), str(path))
 
 
 def _loads(text: str, source: str) -> dict:
@@ -107,6 +109,8 @@ def _loads(text: str, source: str) -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"reference {source}: not valid JSON ({err})") from None
+    except RecursionError:
+        raise InputError(f"reference {source}: nested too deeply to read") from None
     if not isinstance(data, dict):
         raise InputError(f"reference {source}: not a monitoring reference")
     return data

@@ -17,7 +17,7 @@ from modelops.config.contract import Contract
 from modelops.config.metrics import METRICS, metric_value
 from modelops.config.params import Params
 from modelops.config.reading import parse
-from modelops.errors import InputError
+from modelops.errors import ConfigError, InputError
 from modelops.files import read_json, read_table
 from modelops.git import file_at
 from modelops.model.persistence import load_model
@@ -128,7 +128,14 @@ def _challenger_at(repo: Path, commit: str, params: Params) -> Challenger:
     text = file_at(repo, commit, str(paths.CONTRACT))
     if text is None:
         raise InputError(f"no {paths.CONTRACT} at {commit[:8]}")
-    contract = parse(Contract, yaml.safe_load(text) or {}, f"{paths.CONTRACT} at {commit[:8]}")
+    where = f"{paths.CONTRACT} at {commit[:8]}"
+    try:
+        raw = yaml.safe_load(text) or {}
+    except (yaml.YAMLError, RecursionError):  # a commit's file: one line, no parser traceback
+        raise ConfigError(f"{where}: not valid YAML") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: the contract must be a mapping, got {type(raw).__name__}")
+    contract = parse(Contract, raw, where)
     try:
         model = retrieve_output(repo, commit, artifact_path(repo, params.gate.artifact, commit))
         test = retrieve_output(repo, commit, str(paths.TEST))
