@@ -7,7 +7,7 @@ import yaml
 
 from modelops.config import paths
 from modelops.config.card import CardText, empty_sections, load_card_text
-from modelops.errors import CheckFailed, ConfigError
+from modelops.errors import ConfigError
 from modelops.model.card_facts import FairnessReport, generated_limitations
 
 GOOD = {
@@ -37,7 +37,7 @@ def test_the_projects_text_is_complete(project_root):
 def test_an_empty_section_is_named(tmp_path, section, value, named):
     path = tmp_path / "model_card.yaml"
     path.write_text(yaml.safe_dump({**GOOD, section: value}), encoding="utf-8")
-    with pytest.raises(CheckFailed) as raised:
+    with pytest.raises(ConfigError) as raised:
         load_card_text(path)
     assert f"the model card's section '{named}' is empty" in str(raised.value)
 

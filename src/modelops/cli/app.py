@@ -39,14 +39,15 @@ def read_params(params_file: Path):
 
 
 def read_settings(params_file: Path, contract_file: Path):
-    """(params, contract), each strictly checked, and checked against each other."""
+    """(params, contract), each strictly checked, and checked against each other: a feature
+    that is no column of the contract is named as such, not as a feature without a reason."""
     from modelops.config.contract import load_contract
-    from modelops.config.params import check_against_contract
+    from modelops.config.params import load_params
 
-    params = read_params(params_file)
+    global params_file_in_use
+    params_file_in_use = params_file
     contract = load_contract(contract_file)
-    check_against_contract(params, contract, params_file, contract_file)
-    return params, contract
+    return load_params(params_file, contract, contract_file), contract
 
 
 def store_url(store: str | None, serve_settings, params_file: Path) -> str:

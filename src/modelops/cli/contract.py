@@ -33,7 +33,7 @@ def contract_draft(
 
     from modelops.config.contract import Contract
     from modelops.config.reading import parse
-    from modelops.data.draft import DraftSettings, draft_contract, guess_target
+    from modelops.data.draft import DraftSettings, draft_contract, guess_target, require_rows
     from modelops.data.ingest import read_table_file
     from modelops.data.validation import validate_against_contract
     from modelops.errors import CheckFailed
@@ -41,8 +41,12 @@ def contract_draft(
 
     source_column = read_params(params_file).data.source_column
     table = read_table_file(input, source_column)
+    require_rows(table, str(input))
     text = draft_contract(
-        table, target or guess_target(table), source_column, DraftSettings(margin=margin)
+        table,
+        target or guess_target(table, str(input)),
+        source_column,
+        DraftSettings(margin=margin),
     )
     # The draft is read back as `modelops validate` would read it from the file.
     contract = parse(Contract, yaml.safe_load(text), "the draft")

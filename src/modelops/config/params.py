@@ -479,9 +479,16 @@ class Params(Strict):
     reasons: dict[str, ReasonText]
 
 
-def load_params(path: str | Path) -> Params:
-    """Read params.yaml at path and the other config files beside it, and check them as one;
-    any mistake is a ConfigError naming the file the key is in, the key and the value."""
+def load_params(
+    path: str | Path, contract: Contract | None = None, contract_file: str | Path | None = None
+) -> Params:
+    """Read params.yaml at path and the other config files beside it, and check them as one
+    (and against the contract when one is given); any mistake is a ConfigError naming the file
+    the key is in, the key and the value.
+
+    A feature's root problem comes before its missing reason: `Salary` is not a column,
+    `Marital` a prohibited basis, `Status` the target; writing their texts would fix nothing.
+    """
     raw = read_sections(path)
     try:
         params = Params.model_validate(raw)
@@ -489,6 +496,9 @@ def load_params(path: str | Path) -> Params:
         loc = first_problem(err)["loc"]
         where = file_of(str(loc[0]), path) if loc else path
         raise ConfigError(describe(err, Params, where)) from None
+    if contract is not None:
+        check_against_contract(params, contract, path, contract_file or "the contract")
+    _check_no_prohibited_feature(params, path)
     # Checked here, not in Params, so the error names the file the texts are in.
     missing = next((f for f in params.data.features if f not in params.reasons), None)
     if missing is not None:
@@ -497,6 +507,17 @@ def load_params(path: str | Path) -> Params:
             "data.features needs the text a rejected applicant is sent"
         )
     return params
+
+
+def _check_no_prohibited_feature(params: Params, params_file: str | Path) -> None:
+    prohibited = params.fairness.prohibited
+    for i, feature in enumerate(params.data.features):
+        if feature in prohibited:
+            basis = params.fairness.attributes[feature].basis
+            raise ConfigError(
+                f"{file_of('data', params_file)}: 'data.features[{i}]' {shown(feature)} is a "
+                f"prohibited basis under fairness.attributes ({basis}): never a feature"
+            )
 
 
 def check_against_contract(
@@ -528,15 +549,7 @@ def check_against_contract(
             fail(key, feature, f"{excluded[feature]}: it cannot be a feature")
         if columns[feature].type == "string":
             fail(key, feature, "is a string column: declare it category in the contract to use it")
-    prohibited = params.fairness.prohibited
-    for i, feature in enumerate(params.data.features):
-        if feature in prohibited:
-            basis = params.fairness.attributes[feature].basis
-            fail(
-                f"data.features[{i}]",
-                feature,
-                f"is a prohibited basis under fairness.attributes ({basis}): never a feature",
-            )
+    _check_no_prohibited_feature(params, params_file)
     for name, attribute in params.fairness.attributes.items():
         key = f"fairness.attributes.{name}"
         if name not in columns:
