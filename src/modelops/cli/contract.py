@@ -24,7 +24,11 @@ def contract_draft(
         Path | None, typer.Option(help="Where to write the draft (default: print it).")
     ] = None,
     margin: Annotated[
-        float, typer.Option(help="Widen observed ranges by this share of their span.", min=0)
+        float,
+        # Bounded: an infinite margin (inf, 1e308) would draft an unbounded range, not a rule.
+        typer.Option(
+            help="Widen observed ranges by this share of their span (0 to 10).", min=0, max=10
+        ),
     ] = 0.1,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
