@@ -46,7 +46,7 @@ def read_settings(params_file: Path, contract_file: Path):
 
     global params_file_in_use
     params_file_in_use = params_file
-    contract = load_contract(contract_file)
+    contract = load_contract(contract_file)  # first: params' columns are checked against it
     return load_params(params_file, contract, contract_file), contract
 
 

@@ -165,10 +165,10 @@ def _from_folder(folder: Path) -> ServedModel:
     )
 
 
-def _json(path: Path, folder: Path):
+def _json(path: Path, folder: Path, what: str = "bundle file"):
     if not _present(path):
         raise InputError(f"bundle {folder}: {path.name} is missing")
-    return read_json(path, "bundle file" if path.parent == folder else "file")
+    return read_json(path, what)
 
 
 def _present(path: Path) -> bool:
@@ -217,7 +217,9 @@ def golden_answers(bundle: Path | None, repo: Path) -> list[dict]:
     """The golden applications and answers of a bundle (folder or .tar.gz) or the workspace,
     without loading the model."""
     if bundle is None:
-        return _golden(_json(repo / paths.GOLDEN, repo / paths.REPORTS), repo / paths.GOLDEN)
+        return _golden(
+            _json(repo / paths.GOLDEN, repo / paths.REPORTS, "golden answers"), repo / paths.GOLDEN
+        )
     if bundle.is_dir():
         return _golden(_json(bundle / "golden.json", bundle), bundle / "golden.json")
     if not bundle.is_file():
