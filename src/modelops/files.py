@@ -166,6 +166,8 @@ def read_json(path: str | Path, what: str = "JSON file") -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{path}: {what} is not valid JSON ({err})") from None
+    except RecursionError:  # [[[[... deeper than the parser's stack: not a file we wrote
+        raise InputError(f"{path}: {what} is nested too deeply to read") from None
 
 
 def read_table(path: str | Path) -> pd.DataFrame:

@@ -143,7 +143,13 @@ def _utc(value: datetime) -> datetime:
 class PredictionStore:
     """The store behind one database URL; safe to share between threads."""
 
-    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL") -> None:
+    def __init__(
+        self, url: str, sqlite_synchronous: str = "NORMAL", *, read_only: bool = False
+    ) -> None:
+        """The writer (the service) creates a SQLite file and its folder. A reader (read_only:
+        the monitor, the feedback export) refuses a missing one before anything is created:
+        SQLite would otherwise make an empty database of a mistyped path. Its connections
+        cannot write (PRAGMA query_only) and leave the file's journal mode as it is."""
         self.url = url
         try:
             self.engine = create_engine(url, pool_pre_ping=True)
@@ -152,8 +158,12 @@ class PredictionStore:
         if self.engine.url.get_backend_name() == "sqlite":
             database = self.engine.url.database
             if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-            event.listen(self.engine, "connect", _sqlite_pragmas(sqlite_synchronous))
+                if read_only:
+                    _require_file(Path(database), self.shown_url)
+                else:
+                    Path(database).parent.mkdir(parents=True, exist_ok=True)
+            pragmas = _sqlite_pragmas(sqlite_synchronous, read_only)
+            event.listen(self.engine, "connect", pragmas)
 
     @property
     def shown_url(self) -> str:
@@ -418,11 +428,21 @@ class PredictionStore:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(synchronous: str):
+def _require_file(database: Path, shown_url: str) -> None:
+    if database.is_file():
+        return
+    problem = "is not a file" if database.exists() else "not found"
+    raise InputError(f"store {shown_url}: SQLite file {database} {problem}")
+
+
+def _sqlite_pragmas(synchronous: str, read_only: bool):
     def connect(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

@@ -19,6 +19,16 @@ def folder(tmp_path_factory, other_credit):
 
 
 @pytest.fixture(scope="module")
+def rowless(tmp_path_factory, other_credit):
+    """Samples without a row: a CSV of its header alone, the same as Parquet, an empty folder."""
+    folder = tmp_path_factory.mktemp("draft_rowless")
+    other_credit.head(0).to_csv(folder / "header.csv", index=False)
+    other_credit.head(0).to_parquet(folder / "header.parquet")
+    (folder / "no_files").mkdir()
+    return folder
+
+
+@pytest.fixture(scope="module")
 def printed(folder, draft_cli):
     run = draft_cli(folder, "--input", "loans.csv")
     assert run.returncode == 0, run.stderr
@@ -31,6 +41,25 @@ def test_without_output_the_draft_goes_to_stdout_and_nothing_is_written(printed,
     assert sorted(p.name for p in folder.iterdir()) == ["loans.csv", "risk.csv"]
 
 
+# A sample without rows: the file is named and "no rows" said first, not a failed guess of
+# its target (issue 22, class 10), whether the target is guessed or given.
+ROWLESS = {
+    "header_only_csv": ["--input", "header.csv"],
+    "header_only_csv_target_given": ["--input", "header.csv", "--target", "class"],
+    "header_only_parquet": ["--input", "header.parquet"],
+    "empty_folder": ["--input", "no_files"],
+}
+
+
+@pytest.mark.parametrize("options", ROWLESS.values(), ids=ROWLESS)
+def test_a_sample_without_rows_is_named_as_such(rowless, draft_cli, tmp_path, options):
+    run = draft_cli(rowless, *options, "--output", str(tmp_path / "c.yaml"))
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.startswith(f"error: {options[1]}: has no rows"), run.stderr
+    assert not (tmp_path / "c.yaml").exists()
+
+
 def test_output_gets_the_same_draft_and_stdout_the_summary(printed, folder, draft_cli, tmp_path):
     run = draft_cli(folder, "--input", "loans.csv", "--output", str(tmp_path / "new/c.yaml"))
     assert run.returncode == 0, run.stderr
@@ -41,11 +70,14 @@ def test_output_gets_the_same_draft_and_stdout_the_summary(printed, folder, draf
 ERRORS = {
     "missing_file": (["--input", "nowhere.csv"], ["nowhere.csv", "not found"]),
     "target_not_guessable": (["--input", "risk.csv"],
-                             ["cannot tell the target column", "--target"]),
+                             ["risk.csv: cannot tell the target column", "--target"]),
     "target_with_three_values": (["--input", "loans.csv", "--target", "housing"],
                                  ["'housing' has 3 values", "one of two"]),
     "target_unknown": (["--input", "loans.csv", "--target", "Outcome"],
                        ["--target", "no column 'Outcome'"]),
+    "margin_infinite": (["--input", "loans.csv", "--margin", "inf"], ["--margin", "less than or equal to 10"]),
+    "margin_huge": (["--input", "loans.csv", "--margin", "1e308"], ["--margin", "less than or equal to 10"]),
+    "margin_nan": (["--input", "loans.csv", "--margin", "nan"], ["--margin"]),
 }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import sklearn
 import yaml
-from support.repos import clone_folder, run
+from support.repos import clone_folder, run, tag_version
 
 from modelops.model.persistence import load_model
 from modelops.model.pipeline import model_features, p_bad_of
@@ -73,6 +73,7 @@ def released(built_sample, tmp_path_factory, modelops):
     repo = clone_folder(built_sample, tmp_path_factory.mktemp("release") / "repo")
     run("modelops", "gate", cwd=repo)
     run("modelops", "report", cwd=repo)
+    tag_version(repo, "v0.1.0")
     result = bundle(modelops, repo)
     assert result.returncode == 0, result.stderr
     assert f"dist/{NAME}.tar.gz" in result.stdout
@@ -145,6 +146,10 @@ def test_bundling_again_replaces_folder_and_archive_together(rebundled, modelops
     [
         ("../x", None, ("--version must look like v1.2.0", "'../x'")),
         ("v0.1.0", "reports/report.md", ("reports/report.md not found", "run modelops gate")),
+        # Never registered: a bundle would ship HEAD's model under a name no tag vouches for.
+        ("v9.9.9", None, ("credit-risk@v9.9.9 is not a registered version",)),
+        ("v0.1.1", None, ("credit-risk@v0.1.1 is not a registered version",)),
+        ("v1.0.0", None, ("credit-risk@v1.0.0 is not a registered version",)),
     ],
 )
 def test_refusal_leaves_the_previous_bundle_byte_identical(
@@ -168,3 +173,21 @@ def test_the_stamp_goes_under_the_cards_title():
         "# Model card: credit-risk\n\nReleased as **credit-risk@v1.2.0**, built from commit "
         "`abc123`.\n\n## Intended use\n"
     )
+
+
+def test_a_version_registered_at_another_commit_is_refused(rebundled, modelops, error_line):
+    """HEAD moved on after the tag: its files are not what the version registered."""
+    run("git", "commit", "-q", "--allow-empty", "-m", "a later commit", cwd=rebundled)
+    before = snapshot(rebundled / "dist")
+    result = bundle(modelops, rebundled, "v0.1.0")
+    assert result.returncode == 2
+    line = error_line(result)
+    assert "credit-risk@v0.1.0 is registered at commit" in line and "not HEAD" in line, line
+    assert snapshot(rebundled / "dist") == before
+
+
+def test_a_deregistered_version_is_refused(rebundled, modelops, error_line):
+    run("gto", "deprecate", "credit-risk", "v0.1.0", cwd=rebundled)
+    result = bundle(modelops, rebundled, "v0.1.0")
+    assert result.returncode == 2
+    assert "credit-risk@v0.1.0 is deregistered" in error_line(result)

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from serve.live import MODELOPS, LiveServer, Postgres
-from support.repos import clone_folder, run
+from support.repos import clone_folder, run, tag_version
 
 VERSIONS = ("v0.1.0", "v0.2.0")
 
@@ -41,6 +41,7 @@ def project(built_sample, tmp_path_factory) -> Path:
     # The bundle ships the pull request's report; its words do not matter to the service.
     (repo / "reports" / "report.md").write_text("# report\n", encoding="utf-8")
     for version in VERSIONS:
+        tag_version(repo, version)
         run(MODELOPS, "release", "bundle", "--version", version, "--output", "dist", cwd=repo)
     return repo
 

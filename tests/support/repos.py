@@ -54,6 +54,17 @@ def copy_project(source: Path, target: Path) -> Path:
     return _commit_new_repo(target, "project copy")
 
 
+def config_only(target: Path) -> Path:
+    """A folder holding the sample's config files and contract at their project paths, and
+    nothing else (no model, no data): where a command must refuse its options before it
+    reads anything more."""
+    for name in CONFIG_FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(SAMPLE_DIR / name, target / name)
+    shutil.copy2(SAMPLE_DIR / "contract.yaml", target / "data" / "contract.yaml")
+    return target
+
+
 def sample_project(source: Path, target: Path) -> Path:
     """The project's code, pipeline and workflows with the suite's sample (tests/fixtures/sample)
     as its data, params and contract, in a new repository, committed, never run."""
@@ -84,6 +95,13 @@ def build_sample_project(source: Path, target: Path) -> Path:
     run("git", "add", "-A", cwd=target)
     run("git", "commit", "-q", "-m", "pipeline run", cwd=target)
     return target
+
+
+def tag_version(repo: Path, version: str, artifact: str = "credit-risk") -> None:
+    """Register HEAD as artifact@version the way GTO writes it (an annotated tag), without the
+    gate: fixtures that release the built sample need a registered version to bundle."""
+    message = f"Registration of {artifact} at HEAD; gate: not run (test fixture)"
+    run("git", "tag", "-a", f"{artifact}@{version}", "-m", message, cwd=repo)
 
 
 def remote_tags(repo: Path) -> set[str]:

@@ -1,6 +1,6 @@
 """Protects `modelops card`: every section is there, its figures are the reports' own (formatted
-as the card formats them), the card is the same bytes on every run, and it refuses (exit 1)
-while a written section is empty and (exit 2) when a report it states is missing. The reports,
+as the card formats them), the card is the same bytes on every run, and it refuses (exit 2)
+while a written section is empty or left out and when a report it states is missing. The reports,
 reports/fairness.json among them, are the ones the real evaluate stage wrote (stage_run)."""
 
 import hashlib
@@ -126,7 +126,7 @@ def test_an_empty_written_section_fails_naming_it(cli, folder, contract_file, on
     text["out_of_scope_uses"] = []
     (folder / "model_card.yaml").write_text(yaml.safe_dump(text), encoding="utf-8")
     before = (folder / "model_card.md").read_bytes()
-    one_line_error(write_card(cli, folder, contract_file), "'out_of_scope_uses' is empty", code=1)
+    one_line_error(write_card(cli, folder, contract_file), "'out_of_scope_uses' is empty", code=2)
     assert (folder / "model_card.md").read_bytes() == before
 
 

@@ -7,7 +7,7 @@ import yaml
 
 from modelops.config import paths
 from modelops.config.card import CardText, empty_sections, load_card_text
-from modelops.errors import CheckFailed, ConfigError
+from modelops.errors import ConfigError
 from modelops.model.card_facts import FairnessReport, generated_limitations
 
 GOOD = {
@@ -37,7 +37,7 @@ def test_the_projects_text_is_complete(project_root):
 def test_an_empty_section_is_named(tmp_path, section, value, named):
     path = tmp_path / "model_card.yaml"
     path.write_text(yaml.safe_dump({**GOOD, section: value}), encoding="utf-8")
-    with pytest.raises(CheckFailed) as raised:
+    with pytest.raises(ConfigError) as raised:
         load_card_text(path)
     assert f"the model card's section '{named}' is empty" in str(raised.value)
 
@@ -116,3 +116,36 @@ def test_a_failed_age_rule_is_a_limitation():
 def test_card_text_refuses_unknown_owner_fields():
     with pytest.raises(ValueError, match="extra"):
         CardText.model_validate({**GOOD, "owners": [{**GOOD["owners"][0], "phone": "1"}]})
+
+
+# An owner without a contact, written either way, and the other sections left out or left
+# blank: one exit code, 2, as README says (issue 22, class 10: README said 1 for one of them).
+OWNER = {"role": "product", "name": "Credit Products", "contact": "a@example.com"}
+UNFILLED = {
+    "contact_key_left_out": ({"owners": [{k: v for k, v in OWNER.items() if k != "contact"}]},
+                             "owners[0].contact"),
+    "contact_blank": ({"owners": [{**OWNER, "contact": None}]}, "owners[0].contact"),
+    "contact_spaces": ({"owners": [{**OWNER, "contact": "   "}]}, "owners[0].contact"),
+    "second_owner_without_contact": ({"owners": [OWNER, {**OWNER, "contact": ""}]},
+                                     "owners[1].contact"),
+    "name_key_left_out": ({"owners": [{k: v for k, v in OWNER.items() if k != "name"}]},
+                          "owners[0].name"),
+    "no_owners": ({"owners": []}, "owners"),
+    "limitations_blank": ({"known_limitations": None}, "known_limitations"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "named"), UNFILLED.values(), ids=UNFILLED)
+def test_an_unfilled_section_is_exit_2_naming_it(tmp_path, change, named):
+    path = tmp_path / "model_card.yaml"
+    path.write_text(yaml.safe_dump({**GOOD, **change}), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_card_text(path)
+    assert raised.value.exit_code == 2
+    assert f"'{named}'" in str(raised.value), str(raised.value)
+
+
+def test_readme_states_the_exit_code_the_card_stage_gives(project_root):
+    readme = " ".join((project_root / "README.md").read_text(encoding="utf-8").split())
+    said = readme[readme.index("a section left empty (blank, `[]`, an owner without a contact") :]
+    assert said[: said.index(".")].count("exit 2") == 1 and "exit 1" not in said[:300], said[:300]

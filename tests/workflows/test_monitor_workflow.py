@@ -22,7 +22,7 @@ import yaml
 from serve.live import MODELOPS, LiveServer
 from support.act import TOKEN, run_concurrently, run_workflow
 from support.config import write_config
-from support.repos import clone_folder, remote_branches, run
+from support.repos import clone_folder, remote_branches, run, tag_version
 from support.traffic import BATCH, applications, serve_traffic
 
 from modelops.config.layout import read_sections
@@ -56,6 +56,7 @@ def stores(built_sample, tmp_path_factory) -> dict[str, str]:
     work = tmp_path_factory.mktemp("monitor-stores")
     project = clone_folder(built_sample, work / "project")
     (project / "reports" / "report.md").write_text("# report\n", encoding="utf-8")
+    tag_version(project, "v0.1.0")
     run(MODELOPS, "release", "bundle", "--version", "v0.1.0", "--output", "dist", cwd=project)
     urls = {}
     for name, change in {"healthy": None, "downturn": downturn}.items():

@@ -5,6 +5,7 @@ Heavy libraries are imported inside the commands so that `modelops --help` stays
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -38,11 +39,23 @@ def read_params(params_file: Path):
 
 
 def read_settings(params_file: Path, contract_file: Path):
-    """(params, contract), each strictly checked, and checked against each other."""
+    """(params, contract), each strictly checked, and checked against each other: a feature
+    that is no column of the contract is named as such, not as a feature without a reason."""
     from modelops.config.contract import load_contract
-    from modelops.config.params import check_against_contract
+    from modelops.config.params import load_params
 
-    params = read_params(params_file)
-    contract = load_contract(contract_file)
-    check_against_contract(params, contract, params_file, contract_file)
-    return params, contract
+    global params_file_in_use
+    params_file_in_use = params_file
+    contract = load_contract(contract_file)  # first: params' columns are checked against it
+    return load_params(params_file, contract, contract_file), contract
+
+
+def store_url(store: str | None, serve_settings, params_file: Path) -> str:
+    """The prediction store's URL: --store (checked as serve.store_url is), else
+    $MODELOPS_STORE_URL (a password stays out of git), else serve.store_url."""
+    from modelops.config.options import with_options
+
+    with_options(serve_settings, "serve", {"store_url": ("--store", store)}, params_file)
+    if store is not None:
+        return store
+    return os.environ.get("MODELOPS_STORE_URL") or serve_settings.store_url

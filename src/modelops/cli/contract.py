@@ -24,7 +24,11 @@ def contract_draft(
         Path | None, typer.Option(help="Where to write the draft (default: print it).")
     ] = None,
     margin: Annotated[
-        float, typer.Option(help="Widen observed ranges by this share of their span.", min=0)
+        float,
+        # Bounded: an infinite margin (inf, 1e308) would draft an unbounded range, not a rule.
+        typer.Option(
+            help="Widen observed ranges by this share of their span (0 to 10).", min=0, max=10
+        ),
     ] = 0.1,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
@@ -32,7 +36,7 @@ def contract_draft(
 
     from modelops.config.contract import Contract
     from modelops.config.reading import load_yaml, parse
-    from modelops.data.draft import DraftSettings, draft_contract, guess_target
+    from modelops.data.draft import DraftSettings, draft_contract, guess_target, require_rows
     from modelops.data.ingest import read_table_file
     from modelops.data.validation import validate_against_contract
     from modelops.errors import CheckFailed
@@ -40,8 +44,12 @@ def contract_draft(
 
     source_column = read_params(params_file).data.source_column
     table = read_table_file(input, source_column)
+    require_rows(table, str(input))
     text = draft_contract(
-        table, target or guess_target(table), source_column, DraftSettings(margin=margin)
+        table,
+        target or guess_target(table, str(input)),
+        source_column,
+        DraftSettings(margin=margin),
     )
     # The draft is read back as `modelops validate` would read it from the file.
     contract = parse(Contract, load_yaml(text, "the draft"), "the draft")

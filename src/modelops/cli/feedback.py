@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from modelops.cli.app import ContractFile, ParamsFile, app, read_settings
+from modelops.cli.app import ContractFile, ParamsFile, app, read_settings, store_url
 from modelops.config import paths
 
 feedback_app = typer.Typer(
@@ -43,9 +42,8 @@ def export(
     params, contract = read_settings(params_file, contract_file)
     moment = parse_time(as_of, "--as-of") if as_of else datetime.now(UTC)
     cutoff = final_outcomes_cutoff(moment, params.feedback.min_outcome_age_days)
-    url = store or os.environ.get("MODELOPS_STORE_URL") or params.serve.store_url
-    _refuse_missing_sqlite_file(url)
-    prediction_store = PredictionStore(url)
+    url = store_url(store, params.serve, params_file)
+    prediction_store = PredictionStore(url, read_only=True)
     try:
         counts = export_feedback(
             prediction_store, output, contract, params.data.source_column, cutoff
@@ -61,21 +59,3 @@ def export(
     for month, rows in counts.items():
         typer.echo(f"{output / month}.csv: {rows} rows")
     typer.echo(f"feedback export: {sum(counts.values())} rows in {len(counts)} files ({final})")
-
-
-def _refuse_missing_sqlite_file(url: str) -> None:
-    """SQLite would create an empty database (and its folder) for a path that does not exist:
-    a mistyped store path must be an error, not an empty export."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from modelops.errors import InputError
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return  # PredictionStore names the bad URL
-    database = parsed.database
-    file_backed = parsed.get_backend_name() == "sqlite" and database not in (None, "", ":memory:")
-    if file_backed and not Path(database).is_file():
-        raise InputError(f"store {parsed.render_as_string()}: SQLite file {database} not found")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from modelops.cli.app import ContractFile, ParamsFile, app, read_settings
+from modelops.cli.app import ContractFile, ParamsFile, app, read_settings, store_url
 from modelops.config import paths
 
 
@@ -39,7 +38,7 @@ def monitor(
 ) -> None:
     """Write monitoring.json, .md and .html for a window of served traffic: exit 0 ok or
     warn, 1 alert, 2 bad input."""
-    from modelops.errors import CheckFailed, InputError
+    from modelops.errors import CheckFailed, InputError, shown_text
     from modelops.files import json_text, output_set
     from modelops.monitor.markdown import render_markdown
     from modelops.monitor.page import render_page
@@ -49,17 +48,23 @@ def monitor(
 
     params, contract = read_settings(params_file, contract_file)
     start, end = window_bounds(since, until, last, datetime.now(UTC))
-    url = store or os.environ.get("MODELOPS_STORE_URL") or params.serve.store_url
-    prediction_store = PredictionStore(url)
+    url = store_url(store, params.serve, params_file)
+    prediction_store = PredictionStore(url, read_only=True)
     try:
         served = prediction_store.versions(start, end)
+        window = f"between {start.isoformat()} and {end.isoformat()}"
         if version is None:
             if not served:
                 raise InputError(
-                    f"no predictions in the store {prediction_store.shown_url} between "
-                    f"{start.isoformat()} and {end.isoformat()}"
+                    f"no predictions in the store {prediction_store.shown_url} {window}"
                 )
             version = max(served, key=lambda v: served[v][1])
+        elif version not in served:  # a typo, or a version that never served: no verdict
+            others = ", ".join(sorted(served)) or "none"
+            raise InputError(
+                f"--version {shown_text(version)}: no predictions of it in the store "
+                f"{prediction_store.shown_url} {window} (versions served: {others})"
+            )
         reference = reference_for(
             version, Path.cwd(), params.gate.artifact, bundle, params.gate.equivalence
         )

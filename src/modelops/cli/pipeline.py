@@ -280,8 +280,8 @@ def card(
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Write the model card: the written sections and the pipeline's figures (exit 1 while a
-    written section is empty, 2 when a report it states is missing)."""
+    """Write the model card: the written sections and the pipeline's figures (exit 2 while a
+    written section is empty or left out, or when a report it states is missing)."""
     from modelops.config.card import load_card_text
     from modelops.files import write_text
     from modelops.model.card import build_card

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import ParamsFile, app, read_params
+from modelops.cli.app import ParamsFile, app, read_params, store_url
 from modelops.config import paths
 
 
@@ -32,26 +32,33 @@ def serve(
     /health/ready, /metrics; OpenAPI at /docs. SIGHUP reloads the model from its source."""
     import uvicorn
 
+    from modelops.config.options import with_options
     from modelops.serve.main import CONFIG_ENV, ServeConfig, check_config
 
-    settings = read_params(params_file).serve
+    # The options are checked as serve.yaml's keys are, before anything loads or listens.
+    settings = with_options(
+        read_params(params_file).serve,
+        "serve",
+        {"host": ("--host", host), "port": ("--port", port), "workers": ("--workers", workers)},
+        params_file,
+    )
     config = ServeConfig(
         repo=str(Path.cwd()),
         bundle=None if bundle is None else str(bundle.resolve()),
-        store_url=store or os.environ.get("MODELOPS_STORE_URL") or settings.store_url,
+        store_url=store_url(store, settings, params_file),
         settings=settings.model_dump(),
         params_file=str(params_file.resolve()),
     )
     served = check_config(config)  # exit 2 now, not in a worker: hash, trust, store
     os.environ[CONFIG_ENV] = json.dumps(config.__dict__)
-    host, port = host or settings.host, port or settings.port
+    host, port = settings.host, settings.port
     typer.echo(f"serving {served.version} on http://{host}:{port} (store {config.shown_store})")
     uvicorn.run(
         "modelops.serve.main:app_from_environment",
         factory=True,
         host=host,
         port=port,
-        workers=workers or settings.workers,
+        workers=settings.workers,
         loop="uvloop",
         http="httptools",
         access_log=False,

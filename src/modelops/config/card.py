@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field
 
 from modelops.config.reading import Strict, parse, read_yaml_mapping
-from modelops.errors import CheckFailed
+from modelops.errors import ConfigError
 
 
 class Owner(Strict):
@@ -63,13 +63,15 @@ def empty_sections(text: CardText) -> list[str]:
 
 
 def load_card_text(path: str | Path) -> CardText:
-    """The written sections, checked: ConfigError (exit 2) for a file that cannot be read or
-    does not fit the model, CheckFailed (exit 1) naming the first required section left empty."""
+    """The written sections, checked: a ConfigError (exit 2) for a file that cannot be read,
+    does not fit the model, lacks a key (an owner without `contact:`) or leaves a required
+    section empty (`contact:` with nothing after it): the text is the product manager's
+    config, and a key left out or left blank are the same mistake, with the same exit code."""
     text = parse(CardText, read_yaml_mapping(path, "model card text"), path)
     empty = empty_sections(text)
     if empty:
         more = f" (also empty: {', '.join(empty[1:])})" if len(empty) > 1 else ""
-        raise CheckFailed(
+        raise ConfigError(
             f"{path}: the model card's section '{empty[0]}' is empty: the product manager "
             f"writes it before the card can be published{more}"
         )

@@ -397,10 +397,11 @@ class FairnessParams(Strict):
 class ServeParams(Strict):
     """The prediction service (support): where it listens, its store, how it batches."""
 
-    host: str = "127.0.0.1"
+    # A name or an address to bind (127.0.0.1, 0.0.0.0, ::1, localhost): never empty, no spaces.
+    host: str = Field("127.0.0.1", pattern=r"^[A-Za-z0-9_.:%\-]+$")
     port: int = Field(8000, ge=1, le=65535)
     # Overridden by the environment variable MODELOPS_STORE_URL (a password stays out of git).
-    store_url: str = "sqlite:///var/predictions.db"
+    store_url: str = Field("sqlite:///var/predictions.db", min_length=1)
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     workers: int = Field(1, ge=1, le=64)
     max_rows_per_request: int = Field(1000, ge=1, le=100_000)
@@ -541,9 +542,16 @@ class Params(Strict):
     reasons: dict[str, ReasonText]
 
 
-def load_params(path: str | Path) -> Params:
-    """Read params.yaml at path and the other config files beside it, and check them as one;
-    any mistake is a ConfigError naming the file the key is in, the key and the value."""
+def load_params(
+    path: str | Path, contract: Contract | None = None, contract_file: str | Path | None = None
+) -> Params:
+    """Read params.yaml at path and the other config files beside it, and check them as one
+    (and against the contract when one is given); any mistake is a ConfigError naming the file
+    the key is in, the key and the value.
+
+    A feature's root problem comes before its missing reason: `Salary` is not a column,
+    `Marital` a prohibited basis, `Status` the target; writing their texts would fix nothing.
+    """
     raw = read_sections(path)
     try:
         params = Params.model_validate(raw)
@@ -551,6 +559,9 @@ def load_params(path: str | Path) -> Params:
         loc = first_problem(err)["loc"]
         where = file_of(str(loc[0]), path) if loc else path
         raise ConfigError(describe(err, Params, where)) from None
+    if contract is not None:
+        check_against_contract(params, contract, path, contract_file or "the contract")
+    _check_no_prohibited_feature(params, path)
     # Checked here, not in Params, so the error names the file the texts are in.
     missing = next((f for f in params.data.features if f not in params.reasons), None)
     if missing is not None:
@@ -572,6 +583,17 @@ def _check_segment_rules_have_segments(params: Params, path: str | Path) -> None
             f"{file_of('gate', path)}: 'gate.segments.{named[0]}' has no segment to judge: "
             f"evaluate.segments in {file_of('evaluate', path)} lists no column"
         )
+
+
+def _check_no_prohibited_feature(params: Params, params_file: str | Path) -> None:
+    prohibited = params.fairness.prohibited
+    for i, feature in enumerate(params.data.features):
+        if feature in prohibited:
+            basis = params.fairness.attributes[feature].basis
+            raise ConfigError(
+                f"{file_of('data', params_file)}: 'data.features[{i}]' {shown(feature)} is a "
+                f"prohibited basis under fairness.attributes ({basis}): never a feature"
+            )
 
 
 def check_against_contract(
@@ -603,15 +625,7 @@ def check_against_contract(
             fail(key, feature, f"{excluded[feature]}: it cannot be a feature")
         if columns[feature].type == "string":
             fail(key, feature, "is a string column: declare it category in the contract to use it")
-    prohibited = params.fairness.prohibited
-    for i, feature in enumerate(params.data.features):
-        if feature in prohibited:
-            basis = params.fairness.attributes[feature].basis
-            fail(
-                f"data.features[{i}]",
-                feature,
-                f"is a prohibited basis under fairness.attributes ({basis}): never a feature",
-            )
+    _check_no_prohibited_feature(params, params_file)
     for name, attribute in params.fairness.attributes.items():
         key = f"fairness.attributes.{name}"
         if name not in columns:

@@ -31,13 +31,26 @@ class DraftSettings:
     numeric_share: float = 0.99  # a text column this much readable as numbers is numeric
 
 
-def guess_target(df: pd.DataFrame) -> str:
+def require_rows(df: pd.DataFrame, source: str) -> None:
+    """A sample with no rows (a CSV of its header alone, an empty folder) drafts nothing: said
+    first, naming the file, before any guess about its columns could fail for that reason."""
+    if df.empty:
+        raise InputError(
+            f"{source}: has no rows (a header alone, or nothing) to draft a contract from"
+        )
+
+
+def guess_target(df: pd.DataFrame, source: str = "the file") -> str:
     """The one column with two values whose name says target; else an InputError."""
     candidates = [
         c for c in df.columns if str(c).lower() in TARGET_NAMES and _labels(df[c]).nunique() == 2
     ]
     if len(candidates) != 1:
-        raise InputError("cannot tell the target column: name it with --target COLUMN")
+        found = "none" if not candidates else ", ".join(map(str, candidates))
+        raise InputError(
+            f"{source}: cannot tell the target column (two-valued columns named like one: "
+            f"{found}): name it with --target COLUMN"
+        )
     return str(candidates[0])
 
 

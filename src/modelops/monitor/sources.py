@@ -12,7 +12,8 @@ from pathlib import Path
 from modelops.config import paths
 from modelops.config.params import Equivalence
 from modelops.equivalence import same_as_recorded
-from modelops.errors import InputError, ModelopsError
+from modelops.errors import InputError, ModelopsError, shown
+from modelops.files import read_text
 from modelops.git import git_output
 from modelops.monitor.reference import Reference
 from modelops.pipeline_state import output_hashes
@@ -20,24 +21,45 @@ from modelops.retrieve import file_md5
 from modelops.serve.served import workspace_version
 
 UNITS = {"d": "days", "h": "hours", "m": "minutes", "w": "weeks"}
+# The times a command accepts: no prediction is older than the Unix epoch, and a window, an
+# export or a model's age computed from a time in this range never leaves datetime's years 1
+# to 9999 (OverflowError) with a span of at most LONGEST_SPAN.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+LONGEST_SPAN = timedelta(days=36_525)  # a hundred years
 
 
 def parse_time(text: str, option: str) -> datetime:
-    """An ISO 8601 date or time; without a zone it is UTC."""
+    """An ISO 8601 date or time from EARLIEST to LATEST; without a zone it is UTC."""
     try:
         moment = datetime.fromisoformat(text)
+        # In UTC: the store compares times as SQLite keeps them, without their zone.
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     except ValueError:
-        raise InputError(f"{option} {text!r}: not an ISO 8601 date or time") from None
-    # In UTC: the store compares times as SQLite keeps them, without their zone.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        raise InputError(f"{option} {shown(text)}: not an ISO 8601 date or time") from None
+    except OverflowError:  # year 1 or 9999 moved into UTC: outside the range anyway
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise InputError(
+            f"{option} {shown(text)}: outside {EARLIEST.date().isoformat()} to "
+            f"{LATEST.date().isoformat()}"
+        )
+    return moment
 
 
 def parse_span(text: str) -> timedelta:
-    """`7d`, `24h`, `30m`, `2w`."""
+    """`7d`, `24h`, `30m`, `2w`, at most LONGEST_SPAN."""
     found = re.fullmatch(r"(\d+)([dhmw])", text.strip())
-    if not found or int(found.group(1)) == 0:
-        raise InputError(f"--last {text!r}: give a number and a unit, e.g. 7d, 24h, 2w")
-    return timedelta(**{UNITS[found.group(2)]: int(found.group(1))})
+    if not found or not found.group(1).strip("0"):
+        raise InputError(f"--last {shown(text)}: give a number and a unit, e.g. 7d, 24h, 2w")
+    digits, unit = found.group(1).lstrip("0"), UNITS[found.group(2)]
+    # Nine digits of minutes already pass a hundred years: longer numbers need not be read
+    # (timedelta overflows at ten digits of weeks, int() refuses more than 4,300 digits).
+    if len(digits) > 8 or timedelta(**{unit: int(digits)}) > LONGEST_SPAN:
+        raise InputError(
+            f"--last {shown(text)}: longer than {LONGEST_SPAN.days:,} days (100 years)"
+        )
+    return timedelta(**{unit: int(digits)})
 
 
 def window_bounds(
@@ -99,9 +121,10 @@ def _workspace_served(repo: Path, version: str, tolerance: Equivalence) -> bool:
 
 
 def _read(path: Path) -> dict:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise InputError(f"{path} not found: run the pipeline (dvc repro) to write it")
-    return _loads(path.read_text(encoding="utf-8"), str(path))
+    # A folder, a broken link or bytes that are not UTF-8 say so (not "not found").
+    return _loads(read_text(path, "monitoring reference"), str(path))
 
 
 def _loads(text: str, source: str) -> dict:
@@ -109,6 +132,8 @@ def _loads(text: str, source: str) -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"reference {source}: not valid JSON ({err})") from None
+    except RecursionError:
+        raise InputError(f"reference {source}: nested too deeply to read") from None
     if not isinstance(data, dict):
         raise InputError(f"reference {source}: not a monitoring reference")
     return data

@@ -20,6 +20,7 @@ from modelops.errors import InputError, shown
 from modelops.files import json_text, output_set
 from modelops.git import git_output, require_commits
 from modelops.pipeline_state import output_hashes
+from modelops.registry.tags import find_version
 
 ASSETS = {
     "model.skops": paths.MODEL,
@@ -68,11 +69,24 @@ def stamped_card(card: str, artifact: str, version: str, commit: str) -> str:
     return f"{title}\n\n{stamp}\n{rest}"
 
 
+def _require_registered_at_head(repo: Path, artifact: str, version: str) -> None:
+    """A bundle ships the files at HEAD under version's name: the version must be registered,
+    at this very commit (release.yml checks out its tag), or the bundle would be mislabelled."""
+    holder = find_version(repo, artifact, version)
+    head = require_commits(repo)
+    if holder.commit != head:
+        raise InputError(
+            f"release bundle: {artifact}@{version} is registered at commit {holder.commit[:8]}, "
+            f"not HEAD ({head[:8]}): check out its tag first"
+        )
+
+
 def build_bundle(repo: Path, artifact: str, version: str, output: Path) -> Path:
     """The assets and the manifest in output/ARTIFACT-VERSION/ and a .tar.gz of that folder,
     both replaced together."""
     if not re.fullmatch(r"v\d+\.\d+\.\d+", version):
         raise InputError(f"release bundle: --version must look like v1.2.0, got {shown(version)}")
+    _require_registered_at_head(repo, artifact, version)
     missing = [str(path) for path in ASSETS.values() if not (repo / path).is_file()]
     if missing:
         hint = " (run modelops gate and modelops report)" if str(paths.REPORT) in missing else ""

@@ -16,7 +16,7 @@ from modelops.config.metrics import METRICS, metric_value
 from modelops.config.params import Params
 from modelops.config.reading import load_yaml, parse
 from modelops.equivalence import recorded_judge
-from modelops.errors import InputError
+from modelops.errors import ConfigError, InputError
 from modelops.files import read_json, read_table
 from modelops.git import file_at
 from modelops.model.persistence import load_model
@@ -128,7 +128,10 @@ def _challenger_at(repo: Path, commit: str, params: Params) -> tuple[Challenger,
     if text is None:
         raise InputError(f"no {paths.CONTRACT} at {commit[:8]}")
     where = f"{paths.CONTRACT} at {commit[:8]}"
-    contract = parse(Contract, load_yaml(text, where) or {}, where)
+    raw = load_yaml(text, where) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: the contract must be a mapping, got {type(raw).__name__}")
+    contract = parse(Contract, raw, where)
     judge = recorded_judge(repo, commit, params.gate.equivalence)
     try:
         model_path = artifact_path(repo, params.gate.artifact, commit)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelops.config import paths
-from modelops.config.contract import Contract
-from modelops.config.reading import load_yaml, parse
+from modelops.config.contract import Contract, load_contract
 from modelops.errors import ConfigError, InputError, ModelopsError, shown_text
+from modelops.files import read_json
 from modelops.model.persistence import load_model
 from modelops.model.pipeline import model_features
 from modelops.pipeline_state import output_hashes
@@ -65,7 +65,6 @@ def load_served(bundle: Path | None, repo: Path) -> ServedModel:
 
 
 def _from_workspace(repo: Path) -> ServedModel:
-    from modelops.config.contract import load_contract
     from modelops.git import git_output
 
     model_path = repo / paths.MODEL
@@ -77,12 +76,10 @@ def _from_workspace(repo: Path) -> ServedModel:
     with contextlib.suppress(ModelopsError):  # no DVC project: the date is unknown
         if commit and output_hashes(repo, commit).get(str(paths.MODEL)) == md5:
             trained_at = (git_output(repo, "show", "-s", "--format=%cI", commit) or "").strip()
-    metrics_file = repo / paths.METRICS
-    metrics = json.loads(metrics_file.read_text()) if metrics_file.is_file() else None
+    metrics = _optional_json(repo / paths.METRICS, dict, "metrics")
     golden_file = repo / paths.GOLDEN
-    golden = json.loads(golden_file.read_text()) if golden_file.is_file() else []
-    reference_file = repo / paths.REFERENCE
-    reference = json.loads(reference_file.read_text()) if reference_file.is_file() else None
+    golden = _golden(_optional_json(golden_file, list, "golden answers") or [], golden_file)
+    reference = _optional_json(repo / paths.REFERENCE, dict, "monitoring reference")
     return ServedModel(
         model,
         workspace_version(md5),
@@ -129,9 +126,15 @@ def _from_archive(archive: Path) -> ServedModel:
 
 def _from_folder(folder: Path) -> ServedModel:
     manifest = _json(folder / "manifest.json", folder)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("dvc_hashes") or {}, dict):
+        raise InputError(
+            f"bundle {folder}: manifest.json is not a release manifest (an object whose "
+            "dvc_hashes is an object)"
+        )
     model_file = folder / "model.skops"
     if not model_file.is_file():
-        raise InputError(f"bundle {folder}: model.skops is missing")
+        problem = "is not a file" if _present(model_file) else "is missing"
+        raise InputError(f"bundle {folder}: model.skops {problem}")
     recorded = (manifest.get("dvc_hashes") or {}).get(str(paths.MODEL))
     md5 = file_md5(model_file)
     if recorded != md5:
@@ -139,20 +142,16 @@ def _from_folder(folder: Path) -> ServedModel:
             f"bundle {folder}: model.skops has md5 {md5}, the manifest records {recorded}: "
             "refusing to serve a model that is not the one released"
         )
-    contract_text = (
-        (folder / "contract.yaml").read_text() if (folder / "contract.yaml").is_file() else None
-    )
-    if contract_text is None:
+    if not _present(folder / "contract.yaml"):
         raise InputError(f"bundle {folder}: contract.yaml is missing")
-    where = f"{folder}/contract.yaml"
-    contract = parse(Contract, load_yaml(contract_text, where) or {}, where)
+    # Read as the workspace's contract is: malformed YAML, not UTF-8, a list, a folder or a
+    # broken link is one line naming the file, never a parser's traceback.
+    contract = load_contract(folder / "contract.yaml")
     model = load_model(model_file)
-    golden = _json(folder / "golden.json", folder) if (folder / "golden.json").is_file() else []
-    metrics = (
-        _json(folder / "metrics.json", folder) if (folder / "metrics.json").is_file() else None
-    )
-    reference_file = folder / "reference.json"
-    reference = _json(reference_file, folder) if reference_file.is_file() else None
+    golden_file = folder / "golden.json"
+    golden = _golden(_optional_json(golden_file, list, "golden answers") or [], golden_file)
+    metrics = _optional_json(folder / "metrics.json", dict, "metrics")
+    reference = _optional_json(folder / "reference.json", dict, "monitoring reference")
     return ServedModel(
         model,
         str(manifest.get("version")),
@@ -166,27 +165,80 @@ def _from_folder(folder: Path) -> ServedModel:
     )
 
 
-def _json(path: Path, folder: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"bundle {folder}: {path.name} is missing") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+def _json(path: Path, folder: Path, what: str = "bundle file"):
+    if not _present(path):
+        raise InputError(f"bundle {folder}: {path.name} is missing")
+    return read_json(path, what)
+
+
+def _present(path: Path) -> bool:
+    """Whether something is at path, a broken link included (it is not "missing": it is
+    unreadable, and says so)."""
+    return path.exists() or path.is_symlink()
+
+
+def _optional_json(path: Path, kind: type, what: str):
+    """The JSON at path if it is there (None if not, for bundles and reports from before it
+    was written); there but unreadable, or not a JSON object (dict) or list, is an InputError."""
+    if not _present(path):
+        return None
+    data = read_json(path, what)
+    if not isinstance(data, kind):
+        shape = "an object" if kind is dict else "a list"
+        raise InputError(f"{path}: the {what} must be {shape}, got {type(data).__name__}")
+    return data
+
+
+def _golden(answers: object, source: Path | str) -> list[dict]:
+    """Golden answers as the pipeline writes them: a list of objects, each an application (an
+    object), its p_default (a number) and its decision."""
+    if not isinstance(answers, list):
         raise InputError(
-            f"bundle {folder}: {path.name} is not valid JSON ({shown_text(str(err))})"
-        ) from None
+            f"{source}: the golden answers must be a list, got {type(answers).__name__}"
+        )
+    for i, answer in enumerate(answers):
+        p_default = answer.get("p_default") if isinstance(answer, dict) else None
+        well_formed = (
+            isinstance(answer, dict)
+            and isinstance(answer.get("application"), dict)
+            and isinstance(p_default, int | float)
+            and not isinstance(p_default, bool)
+            and isinstance(answer.get("decision"), str)
+        )
+        if not well_formed:
+            raise InputError(
+                f"{source}: golden answer [{i}] is not an object with an application, its "
+                f"p_default and its decision, got {shown_text(repr(answer))}"
+            )
+    return answers
 
 
 def golden_answers(bundle: Path | None, repo: Path) -> list[dict]:
     """The golden applications and answers of a bundle (folder or .tar.gz) or the workspace,
     without loading the model."""
     if bundle is None:
-        return _json(repo / paths.GOLDEN, repo / paths.REPORTS)
+        return _golden(
+            _json(repo / paths.GOLDEN, repo / paths.REPORTS, "golden answers"), repo / paths.GOLDEN
+        )
     if bundle.is_dir():
-        return _json(bundle / "golden.json", bundle)
+        return _golden(_json(bundle / "golden.json", bundle), bundle / "golden.json")
+    if not bundle.is_file():
+        raise InputError(f"bundle {bundle} not found")
     try:
         with tarfile.open(bundle, "r:gz") as tar:
             member = next(m for m in tar.getmembers() if m.name.endswith("/golden.json"))
-            return json.loads(tar.extractfile(member).read())
-    except (tarfile.TarError, OSError, EOFError, StopIteration, ValueError) as err:
-        raise InputError(f"bundle {bundle}: no readable golden.json ({err})") from None
+            answers = json.loads(tar.extractfile(member).read())
+    except (
+        tarfile.TarError, OSError, EOFError, StopIteration, AttributeError, ValueError,
+        RecursionError,
+    ) as err:  # fmt: skip
+        raise InputError(
+            f"bundle {bundle}: no readable golden.json ({shown_text(str(err))})"
+        ) from None
+    return _golden(answers, f"{bundle}:golden.json")
+
+
+def _listed(answers):
+    if not isinstance(answers, list):
+        raise InputError(f"golden answers: not a list ({type(answers).__name__})")
+    return answers
