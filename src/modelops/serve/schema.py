@@ -163,10 +163,7 @@ def _plain(value: object) -> bool:
         return math.isfinite(value)
     if isinstance(value, str):
         return len(value) <= 60 and _utf8(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        # Past 2**53 most JSON readers round an int (10**400 to inf): shown as text, cut.
-        return abs(value) <= 2**53
-    return value is None or isinstance(value, bool)
+    return value is None or isinstance(value, int)  # bool too; any int JSON can write
 
 
 def _utf8(text: str) -> bool:
