@@ -22,7 +22,7 @@ from modelops.store import PredictionStore
 
 TOKEN = "hostile-admin-token"
 JSON = {"content-type": "application/json"}
-OBSERVED = "2030-01-01T00:00:00Z"  # unused by the refusals below: each fails before the time
+OBSERVED = "2025-01-01T00:00:00Z"  # past: a refusal below is for its hostile field, not the time
 
 
 def strict_json(body: bytes):
@@ -137,6 +137,8 @@ OWN = [
             422, "body", "request.json_number"),
     Hostile("outcome_lone_surrogate_id", "/v1/outcomes", outcome_raw("prediction_id",
             '"\\udfff"'), 422, "prediction_id", "request.utf8"),
+    Hostile("outcome_id_nul", "/v1/outcomes", outcome_raw("prediction_id", '"a\\u0000b"'), 404,
+            "prediction_id", "outcome.unknown_prediction"),
     Hostile("outcome_not_utf8", "/v1/outcomes", b'{"prediction_id": "\xfe\xff"}', 422, "body",
             "request.json"),
     Hostile("outcome_as_form", "/v1/outcomes", b"prediction_id=x&outcome=good", 422, "body",

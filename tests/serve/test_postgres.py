@@ -123,6 +123,10 @@ def test_served_round_trip_and_recovery_after_the_database_stops(
             case = store.lookup(answer["prediction_id"])
             assert (case["decision"], case["outcome"]["outcome"]) == (answer["decision"], "bad")
             assert client.get(f"/v1/predictions/{answer['prediction_id']}").json() == case
+            # An id PostgreSQL cannot hold (NUL) is no prediction, as on SQLite: not a 503.
+            assert client.get("/v1/predictions/a%00b").status_code == 404
+            nul = client.post("/v1/outcomes", json={**body, "prediction_id": "a\x00b"})
+            assert nul.status_code == 404, nul.text
 
             before = store.count()
             postgres.stop()

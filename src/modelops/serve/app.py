@@ -505,6 +505,8 @@ def _routes(app: FastAPI, service: Service) -> None:
                 f"serve.outcome_clock_skew_seconds ({settings.outcome_clock_skew_seconds:g} s)",
             )
         try:
+            if not _could_be_stored(outcome.prediction_id):
+                raise UnknownPrediction(outcome.prediction_id)
             new = await run_in_threadpool(
                 service.store.record_outcome,
                 outcome.prediction_id,
@@ -560,7 +562,8 @@ def _routes(app: FastAPI, service: Service) -> None:
         summary="A case: what was asked and answered",
     )
     async def prediction(prediction_id: str):
-        found = await run_in_threadpool(service.store.lookup, prediction_id)
+        stored = _could_be_stored(prediction_id)
+        found = await run_in_threadpool(service.store.lookup, prediction_id) if stored else None
         if found is None:
             return _problem(
                 404,
@@ -628,6 +631,12 @@ def _routes(app: FastAPI, service: Service) -> None:
     @app.get("/metrics", summary="Prometheus metrics")
     async def metrics():
         return Response(generate_latest(service.telemetry.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _could_be_stored(prediction_id: str) -> bool:
+    """False for an id no store can hold: PostgreSQL's text refuses NUL, and asked for one
+    it errs as if it were down (a 503 telling the client to retry), where SQLite finds none."""
+    return "\x00" not in prediction_id
 
 
 def _applications(payload: Any, max_rows: int):
