@@ -14,7 +14,7 @@ import pytest
 from support.config import write_config
 
 from modelops.errors import ConfigError
-from modelops.store import Decision, ObservedBeforePrediction, PredictionStore
+from modelops.store import Decision, PredictionStore
 
 SKEW = 300  # the default serve.outcome_clock_skew_seconds (the project's serve.yaml)
 
@@ -116,6 +116,8 @@ def test_an_impossible_time_is_422_even_where_the_outcome_is_known(in_process, a
 
 
 def test_the_store_refuses_an_outcome_before_its_prediction(tmp_path):
+    from modelops.store import ObservedBeforePrediction
+
     store = PredictionStore(f"sqlite:///{tmp_path / 'store.db'}")
     store.create_schema()
     at = datetime(2026, 5, 1, 12, tzinfo=UTC)
