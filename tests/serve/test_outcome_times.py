@@ -147,6 +147,16 @@ def test_the_clock_skew_is_a_sane_number_of_seconds(tmp_path, raw_params, value)
         load_params(tmp_path / "params.yaml")
 
 
+@pytest.mark.parametrize("value", [60, 0.5, 86_400])
+def test_a_sane_clock_skew_is_taken(tmp_path, raw_params, value):
+    from modelops.config.params import load_params
+
+    write_config(tmp_path / "params.yaml", raw_params)
+    serve = tmp_path / "serve.yaml"
+    serve.write_text(f"serve:\n  outcome_clock_skew_seconds: {value}\n", encoding="utf-8")
+    assert load_params(tmp_path / "params.yaml").serve.outcome_clock_skew_seconds == value
+
+
 def test_the_skew_default_is_documented_in_serve_yaml(project_root):
     from modelops.config.params import ServeParams, load_params
 
