@@ -9,6 +9,7 @@ good set.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -94,8 +95,22 @@ def _write_one(path: str | Path, write: Callable[[Path], None]) -> None:
         write(outputs.stage(path))
 
 
+def json_safe(value: Any) -> Any:
+    """value with every NaN and infinity (in dicts, lists and tuples) as None: JSON has no
+    such numbers, and Python's NaN/Infinity extensions are not JSON other readers accept."""
+    if isinstance(value, float):  # numpy's float64 too
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def json_text(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    """data as the project's JSON files hold it: non-finite numbers written as null
+    (json_safe), and allow_nan=False so that none can slip through another way."""
+    return json.dumps(json_safe(data), indent=2, sort_keys=False, allow_nan=False) + "\n"
 
 
 def write_json(data: Any, path: str | Path) -> None:

@@ -135,6 +135,14 @@ class UnknownPrediction(Exception):
     """No prediction has this id."""
 
 
+class ObservedBeforePrediction(Exception):
+    """An outcome's observed_at is before its prediction was made: it cannot be."""
+
+    def __init__(self, predicted_at: datetime) -> None:
+        super().__init__(predicted_at.isoformat())
+        self.predicted_at = predicted_at
+
+
 def _utc(value: datetime) -> datetime:
     """SQLite returns naive datetimes: they were stored in UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -228,13 +236,19 @@ class PredictionStore:
     def record_outcome(self, prediction_id: str, outcome: str, observed_at: datetime) -> bool:
         """Record the outcome; True when new, False when the same outcome was already there.
 
-        UnknownPrediction when no such prediction; OutcomeConflict when another outcome is
-        recorded. Concurrent calls for one id: the first commit wins, the others see it.
+        UnknownPrediction when no such prediction; ObservedBeforePrediction when observed_at
+        is before the prediction (checked first: an outcome once stored is final);
+        OutcomeConflict when another outcome is recorded. Concurrent calls for one id: the
+        first commit wins, the others see it.
         """
         try:
             with Session(self.engine) as session, session.begin():
-                if session.get(Prediction, prediction_id) is None:
+                prediction = session.get(Prediction, prediction_id)
+                if prediction is None:
                     raise UnknownPrediction(prediction_id)
+                predicted_at = _utc(prediction.predicted_at)
+                if _utc(observed_at) < predicted_at:
+                    raise ObservedBeforePrediction(predicted_at)
                 session.add(
                     Outcome(
                         prediction_id=prediction_id,
@@ -298,8 +312,8 @@ class PredictionStore:
     def labelled(self, observed_until: datetime, chunk_rows: int) -> Iterator[list[tuple]]:
         """The predictions whose outcome was observed at or before observed_until, ordered by
         (predicted_at, prediction_id), in chunks of chunk_rows: (prediction_id, predicted_at,
-        model_version, features JSON, p_default, decision, outcome, observed_at). Streamed,
-        like window."""
+        model_version, features JSON, p_default, decision, propensity, explored, outcome,
+        observed_at, received_at). Streamed, like window."""
         query = (
             select(
                 Prediction.prediction_id,
@@ -312,6 +326,7 @@ class PredictionStore:
                 Prediction.explored,
                 Outcome.outcome,
                 Outcome.observed_at,
+                Outcome.received_at,
             )
             .join(Outcome, Outcome.prediction_id == Prediction.prediction_id)
             .where(Outcome.observed_at <= observed_until)

@@ -8,6 +8,7 @@ import csv
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 from support.cli import console, in_process
 from support.config import write_config
 
@@ -64,9 +65,17 @@ def project(tmp_path, raw_params, contract_file):
     store.record_outcome("nov-a", "bad", datetime(2026, 12, 2, 1, 0, tzinfo=plus_two))
     store.record_outcome("nov-explored", "good", at("2026-11-25T00:00:00"))
     store.record_outcome("nov-rejected", "bad", at("2026-11-25T00:00:00"))
+    received_when_observed(store)
     store.dispose()
     (tmp_path / "contract.yaml").write_bytes(contract_file.read_bytes())
     return tmp_path
+
+
+def received_when_observed(store: PredictionStore) -> None:
+    """Each outcome received when it was observed, as the service would have had it: the
+    times here are not today's, and an outcome observed after it was received is skipped."""
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE outcomes SET received_at = observed_at"))
 
 
 def export(folder, *options, run=in_process):

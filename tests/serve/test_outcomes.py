@@ -6,14 +6,15 @@ wins; GET /v1/predictions/{id} shows the application, the answer and the outcome
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 
-OBSERVED = "2025-03-01T12:00:00+00:00"
-
 
 def outcome(prediction_id: str, value: str) -> dict:
-    return {"prediction_id": prediction_id, "outcome": value, "observed_at": OBSERVED}
+    """Observed now: after the prediction, and not in the future (both are refused)."""
+    observed = datetime.now(UTC).isoformat()
+    return {"prediction_id": prediction_id, "outcome": value, "observed_at": observed}
 
 
 def decided(client, application) -> dict:
@@ -59,19 +60,21 @@ def test_look_up_shows_application_answer_and_outcome(client, application):
     for field in ("prediction_id", "p_default", "decision", "threshold", "model_version"):
         assert case[field] == answer[field]
     assert case["outcome"] is None
-    client.post("/v1/outcomes", json=outcome(answer["prediction_id"], "bad"))
+    sent = outcome(answer["prediction_id"], "bad")
+    client.post("/v1/outcomes", json=sent)
     known = client.get(f"/v1/predictions/{answer['prediction_id']}").json()["outcome"]
     assert known["outcome"] == "bad"
-    assert known["observed_at"] == OBSERVED
+    assert known["observed_at"] == sent["observed_at"]
 
 
 def test_an_outcome_time_in_another_zone_is_kept_as_that_instant(client, application):
-    """01:00 at UTC+2 is 23:00 UTC the day before (SQLite keeps no zone: stored in UTC)."""
+    """A time at UTC+2 is stored as its instant in UTC (SQLite keeps no zone)."""
     prediction_id = decided(client, application)["prediction_id"]
-    body = {**outcome(prediction_id, "good"), "observed_at": "2027-05-01T01:00:00+02:00"}
+    moment = datetime.now(timezone(timedelta(hours=2)))
+    body = {**outcome(prediction_id, "good"), "observed_at": moment.isoformat()}
     assert client.post("/v1/outcomes", json=body).status_code == 201
     known = client.get(f"/v1/predictions/{prediction_id}").json()["outcome"]
-    assert known["observed_at"] == "2027-04-30T23:00:00+00:00"
+    assert known["observed_at"] == moment.astimezone(UTC).isoformat()
 
 
 def race(url: str, prediction_id: str, senders: int) -> dict[int, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from modelops.store import Decision, OutcomeConflict, PredictionStore, UnknownPrediction
 
 OBSERVED = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+PREDICTED = OBSERVED - timedelta(days=30)  # an outcome is observed after its prediction
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +31,8 @@ def store(postgres):
 
 
 def decisions(count: int) -> list[Decision]:
-    now = datetime.now(UTC)
     return [
-        Decision(str(uuid.uuid4()), now, "v9.9.9", {"Age": 30 + i, "Home": " Own "}, i / 10,
+        Decision(str(uuid.uuid4()), PREDICTED, "v9.9.9", {"Age": 30 + i, "Home": " Own "}, i / 10,
                  "reject" if i / 10 >= 0.2 else "approve", 0.2)
         for i in range(count)
     ]  # fmt: skip
@@ -118,11 +118,15 @@ def test_served_round_trip_and_recovery_after_the_database_stops(
             assert "postgresql" in server.output()  # it said which store it writes to
             answer = client.post("/v1/predict", json=application).json()
             body = {"prediction_id": answer["prediction_id"], "outcome": "bad",
-                    "observed_at": OBSERVED.isoformat()}  # fmt: skip
+                    "observed_at": datetime.now(UTC).isoformat()}  # fmt: skip
             assert client.post("/v1/outcomes", json=body).status_code == 201
             case = store.lookup(answer["prediction_id"])
             assert (case["decision"], case["outcome"]["outcome"]) == (answer["decision"], "bad")
             assert client.get(f"/v1/predictions/{answer['prediction_id']}").json() == case
+            # An id PostgreSQL cannot hold (NUL) is no prediction, as on SQLite: not a 503.
+            assert client.get("/v1/predictions/a%00b").status_code == 404
+            nul = client.post("/v1/outcomes", json={**body, "prediction_id": "a\x00b"})
+            assert nul.status_code == 404, nul.text
 
             before = store.count()
             postgres.stop()

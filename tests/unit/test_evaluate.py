@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from modelops.model.evaluate import classification_metrics, clean_for_json
+from modelops.files import json_safe
+from modelops.model.evaluate import classification_metrics
 
 
 def test_classification_metrics_on_a_hand_example():
@@ -24,8 +25,8 @@ def test_classification_metrics_on_a_hand_example():
     assert metrics["brier"] == pytest.approx((0.01 + 0.36 + 0.36 + 0.04 + 0.01) / 5)
 
 
-def test_clean_for_json_turns_nan_and_infinity_into_null():
+def test_json_safe_turns_nan_and_infinity_into_null():
     raw = {"a": math.nan, "b": [math.inf, 1.5, -math.inf], "c": {"d": np.float64("nan"), "e": 2}}
-    cleaned = clean_for_json(raw)
+    cleaned = json_safe(raw)
     assert cleaned == {"a": None, "b": [None, 1.5, None], "c": {"d": None, "e": 2}}
     json.dumps(cleaned, allow_nan=False)

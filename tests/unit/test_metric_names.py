@@ -6,7 +6,8 @@ import json
 import pytest
 
 from modelops.config.metrics import METRICS, SEGMENT_METRICS
-from modelops.model.evaluate import clean_for_json, evaluate_model
+from modelops.files import json_safe
+from modelops.model.evaluate import evaluate_model
 
 
 def dotted_keys(report: dict, prefix: str = "") -> list[str]:
@@ -26,11 +27,11 @@ def result(small_models, small_holdout, target, sample_params):
 
 
 def test_metrics_report_exactly_the_declared_names(result):
-    assert sorted(dotted_keys(clean_for_json(result["metrics"]))) == sorted(METRICS)
+    assert sorted(dotted_keys(json_safe(result["metrics"]))) == sorted(METRICS)
 
 
 def test_every_segment_reports_exactly_the_declared_names(result, sample_params):
-    segments = clean_for_json(result["segments"])
+    segments = json_safe(result["segments"])
     assert list(segments) == list(sample_params.evaluate.segments)
     for column, groups in segments.items():
         assert groups, column

@@ -33,7 +33,11 @@ def export(
     contract_file: ContractFile = paths.CONTRACT,
 ) -> None:
     """Write the predictions whose outcome is final (feedback.min_outcome_age_days), one
-    OUTPUT/YYYY-MM.csv per month of prediction: exit 0 ok, 2 bad input."""
+    OUTPUT/YYYY-MM.csv per month of prediction: exit 0 ok, 2 bad input. An outcome whose time
+    cannot be (observed before its prediction, or after it was received by more than
+    serve.outcome_clock_skew_seconds) is skipped, counted and named on stderr; still exit 0."""
+    from datetime import timedelta
+
     from modelops.errors import InputError
     from modelops.feedback.export import export_feedback, final_outcomes_cutoff
     from modelops.monitor.sources import parse_time
@@ -45,13 +49,16 @@ def export(
     url = store_url(store, params.serve, params_file)
     prediction_store = PredictionStore(url, read_only=True)
     try:
-        counts = export_feedback(
-            prediction_store, output, contract, params.data.source_column, cutoff
+        skew = timedelta(seconds=params.serve.outcome_clock_skew_seconds)
+        exported = export_feedback(
+            prediction_store, output, contract, params.data.source_column, cutoff, skew
         )
     except StoreUnavailable as err:
         raise InputError(f"store {prediction_store.shown_url}: {err}") from None
     finally:
         prediction_store.dispose()
+    _report_impossible(exported.impossible)
+    counts = exported.rows_by_month
     final = f"outcomes observed by {cutoff.isoformat()}"
     if not counts:
         typer.echo(f"feedback export: no {final} yet; nothing written")
@@ -59,3 +66,19 @@ def export(
     for month, rows in counts.items():
         typer.echo(f"{output / month}.csv: {rows} rows")
     typer.echo(f"feedback export: {sum(counts.values())} rows in {len(counts)} files ({final})")
+
+
+def _report_impossible(impossible: list) -> None:
+    """One line for the outcomes not exported, by rule, with up to three named."""
+    if not impossible:
+        return
+    by_rule: dict[str, int] = {}
+    for outcome in impossible:
+        by_rule[outcome.rule] = by_rule.get(outcome.rule, 0) + 1
+    rules = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items()))
+    examples = "; ".join(outcome.describe() for outcome in impossible[:3])
+    typer.echo(
+        f"feedback export: skipped {len(impossible)} outcomes with an impossible time, "
+        f"not exported ({rules}): e.g. {examples}",
+        err=True,
+    )

@@ -193,7 +193,7 @@ def evaluate(
     from modelops.errors import ConfigError, InputError
     from modelops.explain.applicant import reference_applicant
     from modelops.files import json_text, output_set, read_table
-    from modelops.model.evaluate import clean_for_json, evaluate_model
+    from modelops.model.evaluate import evaluate_model
     from modelops.model.fairness import fairness_report
     from modelops.model.persistence import load_model
     from modelops.model.pipeline import model_features
@@ -243,7 +243,7 @@ def evaluate(
             (paths.REFERENCE, "reference"),
             (paths.FAIRNESS, "fairness"),
         ):
-            text = json_text(clean_for_json(result[key]))
+            text = json_text(result[key])  # an undefined (NaN) metric is written as null
             outputs.stage(reports / path.name).write_text(text, encoding="utf-8")
         log_evaluation_plots(
             outputs.stage(reports / paths.LIVE.name),

@@ -415,6 +415,10 @@ class ServeParams(Strict):
     # random (serve/exploration.py), so that outcomes come back from the rejected region. Its
     # cost is the expected loss on those loans; capped at half, beyond which it is no model.
     exploration_rate: float = Field(0.0, ge=0, le=0.5)
+    # How far into the future (by this service's clock) an outcome's observed_at may be: the
+    # client's clock may run ahead. Beyond, or before its prediction, the outcome is refused
+    # (422): outcomes are final, so an impossible time could never be put right.
+    outcome_clock_skew_seconds: float = Field(300.0, gt=0, le=86_400, allow_inf_nan=False)
 
 
 class MonitorParams(Strict):

@@ -130,9 +130,17 @@ def _column_rule(values: pd.Series, settings: DraftSettings, is_target: bool):
         note = "true/false"
     else:
         numbers = _as_numbers(present, settings)
-        if numbers is not None:
-            rule.update(_numeric_rule(numbers, settings))
-            note = f"observed {_plain(numbers.min())} to {_plain(numbers.max())}"
+        # inf is no observation to draw a range from: the contract's finite rule
+        # quarantines it, like any value it does not allow.
+        finite = None if numbers is None else numbers[np.isfinite(numbers)]
+        if finite is not None and finite.empty:
+            rule["type"] = "number"
+            note = "no finite number in the sample: say what it holds"
+        elif finite is not None:
+            rule.update(_numeric_rule(finite, settings))
+            note = f"observed {_plain(finite.min())} to {_plain(finite.max())}"
+            if len(finite) < len(numbers):
+                note += f"; {len(numbers) - len(finite)} not finite (inf), quarantined"
         else:
             text = present.astype(str).map(normalize_category)
             distinct = text.value_counts()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
 import pandas as pd
 
 from modelops.config.contract import ColumnRule, Contract, RowRule, is_number
@@ -59,15 +60,21 @@ def _column(rule: ColumnRule, timestamp: bool = False):
         checks.append(pa.Check(lambda s: as_timestamps(s).notna(), name="type"))
     if rule.numeric:
         checks.append(pa.Check(lambda s: as_numbers(s).notna(), name="type"))
+        # inf (or 1e400, which reads as inf) is no measurement, and a column without bounds
+        # would let it through to training. NaN is missing: the missing-value rules judge it.
+        checks.append(pa.Check(lambda s: ~_infinite(s), name="finite"))
         if rule.type == "integer":
             checks.append(pa.Check(lambda s: ~(as_numbers(s) % 1 > 0), name="integer"))
         if rule.min is not None or rule.max is not None:
             low = -float("inf") if rule.min is None else rule.min
             high = float("inf") if rule.max is None else rule.max
-            # A value that is not a number fails `type` only, not `range` as well.
+            # A value that is not a number fails `type` only, an infinite one `finite` only,
+            # not `range` as well.
             checks.append(
                 pa.Check(
-                    lambda s, lo=low, hi=high: ~(as_numbers(s) < lo) & ~(as_numbers(s) > hi),
+                    lambda s, lo=low, hi=high: (
+                        ~(as_numbers(s) < lo) & ~(as_numbers(s) > hi) | _infinite(s)
+                    ),
                     name="range",
                 )
             )
@@ -84,6 +91,11 @@ def _column(rule: ColumnRule, timestamp: bool = False):
     )
 
 
+def _infinite(values: pd.Series) -> pd.Series:
+    numbers = as_numbers(values).to_numpy(dtype="float64", na_value=np.nan)
+    return pd.Series(np.isinf(numbers), index=values.index)
+
+
 def _row_check(rule: RowRule):
     import pandera.pandas as pa
 
@@ -95,11 +107,12 @@ def _row_check(rule: RowRule):
 
     def check(df: pd.DataFrame) -> pd.Series:
         left, right = side(df, left_side), side(df, right_side)
-        # Rows where either side is missing or not a number are judged by the column rules.
+        # Rows where either side is missing, not a number or infinite are judged by the
+        # column rules.
         unknown = pd.Series(False, index=df.index)
         for value in (left, right):
             if isinstance(value, pd.Series):
-                unknown |= value.isna()
+                unknown |= value.isna() | _infinite(value)
         return unknown | compare(left, right)
 
     return pa.Check(check, name=rule.name)

@@ -307,6 +307,8 @@ def _example(value):
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
     value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and np.isinf(value):
+        return str(value)  # 'inf': JSON has no infinity, and null would hide what it was
     return shown_text(value) if isinstance(value, str) else value
 
 

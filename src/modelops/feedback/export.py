@@ -6,6 +6,12 @@ CSV, not Parquet: an ingest source of `kind: csv` reads it, a reviewer can diff 
 bytes depend only on the rows (Parquet files embed the writer's library version). Every value
 is written as text in one fixed way (times in FEEDBACK_TIME_FORMAT, floats as repr), so the
 same store gives byte-identical files.
+
+An outcome whose time is impossible, observed before its prediction was made or after it was
+received by more than serve.outcome_clock_skew_seconds, is not exported: the service refuses
+both (422), but an older store may hold them, and outcomes are final, so they cannot be put
+right there. They are skipped, counted by rule and named (ImpossibleOutcome), not fatal: one
+such row must not stop every later export of good feedback.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -42,6 +49,47 @@ def feedback_columns(contract: Contract, features: list[str]) -> list[str]:
     return [*features, contract.target.column, contract.dataset.id_column, *PROVENANCE]
 
 
+@dataclass(frozen=True)
+class ImpossibleOutcome:
+    """A stored outcome not exported: its rule, and the time it broke."""
+
+    prediction_id: str
+    rule: str  # observed_at.before_prediction | observed_at.after_received
+    observed_at: datetime
+    limit: datetime  # predicted_at, or received_at plus the clock skew
+
+    def describe(self) -> str:
+        than = "predicted" if self.rule == "observed_at.before_prediction" else "received (+skew)"
+        return (
+            f"{self.prediction_id}: observed {self.observed_at.strftime(FEEDBACK_TIME_FORMAT)}, "
+            f"{than} {self.limit.strftime(FEEDBACK_TIME_FORMAT)}"
+        )
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, {month: rows}, and the outcomes it left out."""
+
+    rows_by_month: dict[str, int]
+    impossible: list[ImpossibleOutcome] = field(default_factory=list)
+
+
+def impossible_outcome(
+    prediction_id: str, predicted_at: datetime, observed_at: datetime, received_at: datetime,
+    clock_skew: timedelta,
+) -> ImpossibleOutcome | None:  # fmt: skip
+    """Why an outcome's time cannot be (times in UTC), or None when it can."""
+    if observed_at < predicted_at:
+        return ImpossibleOutcome(
+            prediction_id, "observed_at.before_prediction", observed_at, predicted_at
+        )
+    if observed_at > received_at + clock_skew:
+        return ImpossibleOutcome(
+            prediction_id, "observed_at.after_received", observed_at, received_at + clock_skew
+        )
+    return None
+
+
 def final_outcomes_cutoff(as_of: datetime, min_outcome_age_days: int) -> datetime:
     """The latest observed_at of an outcome old enough to be final at as_of."""
     return as_of.astimezone(UTC) - timedelta(days=min_outcome_age_days)
@@ -52,17 +100,26 @@ def feedback_rows(
     features: list[str],
     id_column: str,
     cutoff: datetime,
+    clock_skew: timedelta,
+    impossible: list[ImpossibleOutcome],
     chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[tuple[str, list]]:
     """(month of predicted_at as YYYY-MM, row) for every prediction whose outcome was observed
     at or before cutoff, ordered by (predicted_at, prediction_id); rows hold the values of
-    feedback_columns, as text or numbers exactly as written."""
+    feedback_columns, as text or numbers exactly as written. An outcome whose time cannot be
+    is appended to impossible instead."""
     for chunk in store.labelled(cutoff, chunk_rows):
         for case in chunk:
             prediction_id, at, version, received, p_default, decision = case[:6]
-            propensity, explored, outcome, observed = case[6:]
+            propensity, explored, outcome, observed, received_at = case[6:]
+            predicted_at, observed = _in_utc(at), _in_utc(observed)
+            why = impossible_outcome(
+                prediction_id, predicted_at, observed, _in_utc(received_at), clock_skew
+            )
+            if why is not None:
+                impossible.append(why)
+                continue
             application = json.loads(received)
-            predicted_at = _in_utc(at)
             row = [
                 *(_cell(application.get(name)) for name in features),
                 outcome,
@@ -70,7 +127,7 @@ def feedback_rows(
                 prediction_id,
                 version,
                 predicted_at.strftime(FEEDBACK_TIME_FORMAT),
-                _in_utc(observed).strftime(FEEDBACK_TIME_FORMAT),
+                observed.strftime(FEEDBACK_TIME_FORMAT),
                 repr(float(p_default)),
                 decision,
                 repr(float(propensity)),
@@ -88,19 +145,27 @@ def applicant_id(application: dict, id_column: str, prediction_id: str) -> str:
 
 
 def export_feedback(
-    store: PredictionStore, output: Path, contract: Contract, source_column: str, cutoff: datetime
-) -> dict[str, int]:
+    store: PredictionStore,
+    output: Path,
+    contract: Contract,
+    source_column: str,
+    cutoff: datetime,
+    clock_skew: timedelta,
+) -> Exported:
     """Write output/YYYY-MM.csv for every month with a final outcome, all files or none;
-    returns {month: rows}. Each month's file is rewritten whole, so an outcome that arrived
-    late joins its month; months without rows are not written, and files of months the store
-    no longer holds are left as they are (the store may have been pruned: they are still
-    good feedback)."""
+    returns {month: rows} and the outcomes left out for an impossible time. Each month's file
+    is rewritten whole, so an outcome that arrived late joins its month; months without rows
+    are not written, and files of months the store no longer holds are left as they are (the
+    store may have been pruned: they are still good feedback)."""
     features = feedback_features(contract, source_column)
     columns = feedback_columns(contract, features)
     counts: dict[str, int] = {}
+    impossible: list[ImpossibleOutcome] = []
     with output_set() as outputs:
         # Rows come ordered by predicted_at, so each month is one run of rows.
-        found = feedback_rows(store, features, contract.dataset.id_column, cutoff)
+        found = feedback_rows(
+            store, features, contract.dataset.id_column, cutoff, clock_skew, impossible
+        )
         for month, rows in groupby(found, key=lambda r: r[0]):
             staged = outputs.stage(output / f"{month}.csv")
             with staged.open("w", encoding="utf-8", newline="") as file:
@@ -110,7 +175,7 @@ def export_feedback(
                 for _, row in rows:
                     writer.writerow(row)
                     counts[month] += 1
-    return counts
+    return Exported(counts, impossible)
 
 
 def _in_utc(moment: datetime) -> datetime:

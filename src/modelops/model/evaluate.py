@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,17 +125,6 @@ def feature_importance(
         )
     ]
     return sorted(records, key=lambda r: (-r["importance"], r["feature"]))
-
-
-def clean_for_json(value):
-    """NaN and infinity are not JSON: report them as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: clean_for_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_for_json(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)

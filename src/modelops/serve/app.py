@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import json
 import os
 import secrets
 import signal
@@ -26,7 +25,7 @@ import pandas as pd
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,11 +36,13 @@ from modelops.explain.applicant import applicant_of
 from modelops.explain.reasons import MAX_REASONS, require_texts, score_with_reasons
 from modelops.serve.batching import MicroBatcher
 from modelops.serve.exploration import take_decision
-from modelops.serve.schema import application_model, field_path, problems
+from modelops.serve.http_json import BodyRefused, DecodedRoute, SafeJSONResponse, decode_body
+from modelops.serve.schema import application_model, field_path, problems, shown_value
 from modelops.serve.served import ServedModel
 from modelops.serve.telemetry import Telemetry
 from modelops.store import (
     Decision,
+    ObservedBeforePrediction,
     OutcomeConflict,
     PredictionStore,
     StoreUnavailable,
@@ -114,7 +115,11 @@ REFUSALS = {
         (404, "no such prediction (or, for the dashboard, no monitoring reference)"),
         (409, "another outcome is recorded"),
         (413, "body or batch too large"),
-        (422, "a field breaks the contract, or the body is not JSON"),
+        (
+            422,
+            "a field breaks the contract (an outcome: observed_at impossible), or the body "
+            "is not JSON",
+        ),
         (503, "the store cannot record the decision; retry after Retry-After seconds"),
     )
 }
@@ -281,7 +286,9 @@ def create_app(service: Service) -> FastAPI:
             "recorded before it is answered; outcomes come back through /v1/outcomes."
         ),
         lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
     )
+    app.router.route_class = DecodedRoute  # set before the routes: all read bodies alike
     app.state.service = service
     app.add_middleware(_Measured, service=service)
     _errors(app)
@@ -314,14 +321,14 @@ class _Measured:
                 status = message["status"]
             await send(message)
 
-        length = dict(scope["headers"]).get(b"content-length", b"")
+        length = _declared_length(dict(scope["headers"]).get(b"content-length", b""))
         try:
-            if length.isdigit() and int(length) > self.limit:
+            if length is not None and length > self.limit:
                 refusal = _problem(
                     413,
                     "body",
                     "request.max_body_bytes",
-                    int(length),
+                    length,
                     f"the body is larger than {self.limit} bytes",
                 )
                 await refusal(scope, receive, send_status)
@@ -333,11 +340,19 @@ class _Measured:
             self.telemetry.latency.labels(route).observe(time.perf_counter() - started)
 
 
+def _declared_length(header: bytes) -> int | None:
+    """A Content-Length's bytes, None if it holds no number; beyond 18 digits read as 10**18
+    (int() refuses over 4,300 digits, and no body is that long)."""
+    if not header.isdigit():
+        return None
+    return int(header) if len(header) <= 18 else 10**18
+
+
 def _problem(
     status: int, field: str, rule: str, value: Any, message: str, **headers
-) -> JSONResponse:
+) -> SafeJSONResponse:
     detail = [{"field": field, "rule": rule, "value": value, "message": message}]
-    return JSONResponse({"detail": detail}, status_code=status, headers=headers or None)
+    return SafeJSONResponse({"detail": detail}, status_code=status, headers=headers or None)
 
 
 def _errors(app: FastAPI) -> None:
@@ -352,6 +367,7 @@ def _errors(app: FastAPI) -> None:
             value = error.get("input") if error.get("type") != "missing" else None
             if not isinstance(value, str | int | float | bool | type(None)):
                 value = None
+            value = shown_value(value)  # NaN or 1e400 (inf) quoted as text: JSON has neither
             found.append(
                 {
                     "field": field,
@@ -360,10 +376,12 @@ def _errors(app: FastAPI) -> None:
                     "message": f"{field}: {error.get('msg')}",
                 }
             )
-        return JSONResponse({"detail": found}, status_code=422)
+        return SafeJSONResponse({"detail": found}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def refused(request: Request, err: StarletteHTTPException):
+        if isinstance(err, BodyRefused):  # decode_body, for every route
+            return _problem(422, err.field, err.rule, None, str(err.detail))
         # FastAPI answers 400 when a body cannot even be decoded (bytes that are not UTF-8):
         # that is malformed JSON, as for /v1/predict. Routing errors keep their status.
         if err.status_code == 400:
@@ -406,16 +424,11 @@ async def _read_json(request: Request, limit: int) -> Any:
                     f"the body is larger than {limit} bytes",
                 )
             )
-    try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise _Refused(
-            _problem(422, "body", "request.json", None, f"not valid JSON: {err}")
-        ) from None
+    return decode_body(bytes(body))  # BodyRefused is answered by the handler of _errors
 
 
 class _Refused(Exception):
-    def __init__(self, response: JSONResponse) -> None:
+    def __init__(self, response: SafeJSONResponse) -> None:
         self.response = response
 
 
@@ -473,13 +486,27 @@ def _routes(app: FastAPI, service: Service) -> None:
             # Input quality for the monitor; a refusal is answered even if it cannot be kept.
             with contextlib.suppress(StoreUnavailable):
                 await run_in_threadpool(service.store.record_refusal, service.served.version, rules)
-            return JSONResponse({"detail": found}, status_code=422)
+            return SafeJSONResponse({"detail": found}, status_code=422)
         answers = await service.batcher.submit(rows)
         # Answered as built (response_model documents it): validating it again costs time.
-        return JSONResponse(answers[0] if prefix(0) == "" else {"predictions": answers})
+        return SafeJSONResponse(answers[0] if prefix(0) == "" else {"predictions": answers})
 
     async def outcomes(outcome: OutcomeIn):  # type: ignore[valid-type]
+        # Outcomes are final (a correction is 409): an impossible time is refused before it
+        # is stored, where it could never be put right.
+        latest = datetime.now(UTC) + timedelta(seconds=settings.outcome_clock_skew_seconds)
+        if outcome.observed_at > latest:
+            return _problem(
+                422,
+                "observed_at",
+                "observed_at.future",
+                outcome.observed_at.isoformat(),
+                f"observed_at is after this service's clock by more than "
+                f"serve.outcome_clock_skew_seconds ({settings.outcome_clock_skew_seconds:g} s)",
+            )
         try:
+            if not _could_be_stored(outcome.prediction_id):
+                raise UnknownPrediction(outcome.prediction_id)
             new = await run_in_threadpool(
                 service.store.record_outcome,
                 outcome.prediction_id,
@@ -491,8 +518,16 @@ def _routes(app: FastAPI, service: Service) -> None:
                 404,
                 "prediction_id",
                 "outcome.unknown_prediction",
-                outcome.prediction_id,
+                shown_value(outcome.prediction_id),
                 "no prediction has this id",
+            )
+        except ObservedBeforePrediction as err:
+            return _problem(
+                422,
+                "observed_at",
+                "observed_at.before_prediction",
+                outcome.observed_at.isoformat(),
+                f"observed_at is before the prediction was made ({err.predicted_at.isoformat()})",
             )
         except OutcomeConflict as err:
             return _problem(
@@ -507,7 +542,7 @@ def _routes(app: FastAPI, service: Service) -> None:
             "outcome": outcome.outcome,
             "recorded": "new" if new else "already recorded",
         }
-        return JSONResponse(body, status_code=201 if new else 200)
+        return SafeJSONResponse(body, status_code=201 if new else 200)
 
     # OutcomeIn is built at run time from the contract, and this module's annotations are
     # strings (PEP 563) that FastAPI resolves in the module's globals: without the real class
@@ -517,7 +552,8 @@ def _routes(app: FastAPI, service: Service) -> None:
         "/v1/outcomes",
         status_code=201,
         responses={c: REFUSALS[c] for c in (404, 409, 422, 503)},
-        summary="Record what happened to an application",
+        summary="Record what happened to an application (observed_at: not before its "
+        "prediction, nor past serve.outcome_clock_skew_seconds from now)",
     )(outcomes)
 
     @app.get(
@@ -526,13 +562,14 @@ def _routes(app: FastAPI, service: Service) -> None:
         summary="A case: what was asked and answered",
     )
     async def prediction(prediction_id: str):
-        found = await run_in_threadpool(service.store.lookup, prediction_id)
+        stored = _could_be_stored(prediction_id)
+        found = await run_in_threadpool(service.store.lookup, prediction_id) if stored else None
         if found is None:
             return _problem(
                 404,
                 "prediction_id",
                 "prediction.unknown",
-                prediction_id,
+                shown_value(prediction_id),
                 "no prediction has this id",
             )
         return found
@@ -551,8 +588,11 @@ def _routes(app: FastAPI, service: Service) -> None:
                 None,
                 "admin calls are off: set MODELOPS_ADMIN_TOKEN to enable them",
             )
+        # Compared as bytes: compare_digest refuses a str that is not ASCII (TypeError), and a
+        # header may hold any byte (Starlette decodes it as Latin-1, which gives them back).
         given = request.headers.get("authorization", "").removeprefix("Bearer ")
-        if not secrets.compare_digest(given, service.admin_token):
+        token = service.admin_token.encode("utf-8", "surrogateescape")
+        if not secrets.compare_digest(given.encode("latin-1"), token):
             return _problem(401, "authorization", "admin.token", None, "wrong or no bearer token")
         served = await service.reload()
         return served.describe()
@@ -565,7 +605,7 @@ def _routes(app: FastAPI, service: Service) -> None:
     async def ready():
         writable = await run_in_threadpool(service.store.writable)
         body = {"model": service.served.version, "store_writable": writable}
-        return JSONResponse(
+        return SafeJSONResponse(
             body,
             status_code=200 if writable else 503,
             headers=None if writable else {"Retry-After": RETRY_AFTER_SECONDS},
@@ -591,6 +631,12 @@ def _routes(app: FastAPI, service: Service) -> None:
     @app.get("/metrics", summary="Prometheus metrics")
     async def metrics():
         return Response(generate_latest(service.telemetry.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _could_be_stored(prediction_id: str) -> bool:
+    """False for an id no store can hold: PostgreSQL's text refuses NUL, and asked for one
+    it errs as if it were down (a 503 telling the client to retry), where SQLite finds none."""
+    return "\x00" not in prediction_id
 
 
 def _applications(payload: Any, max_rows: int):

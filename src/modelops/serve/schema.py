@@ -8,6 +8,7 @@ an error naming the field, the rule (`Age.range`, as in the quarantine) and the 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from pydantic import (
@@ -29,6 +30,7 @@ RULE_OF_ERROR = {
     "less_than_equal": "range",
     "float_type": "type",
     "float_parsing": "type",
+    "finite_number": "finite",  # NaN, Infinity, 1e400 (read as inf): as validate names it
     "int_type": "type",
     "string_type": "type",
     "missing": "not_null",
@@ -70,8 +72,9 @@ def _numeric(name: str, rule: ColumnRule):
         bounds["ge"] = rule.min
     if rule.max is not None:
         bounds["le"] = rule.max
+    # A non-finite number is `finite`, not `range`, whatever the bounds (as in validate).
     if rule.type == "integer":
-        return Annotated[float, Field(**bounds), AfterValidator(_whole(name))]
+        return Annotated[float, Field(**bounds, allow_inf_nan=False), AfterValidator(_whole(name))]
     return Annotated[float, Field(**bounds, allow_inf_nan=False)]
 
 
@@ -137,7 +140,7 @@ def problems(err: ValidationError, prefix: str = "") -> list[dict]:
             {
                 "field": f"{prefix}{field}",
                 "rule": rule,
-                "value": value if _plain(value) else shown(value),
+                "value": shown_value(value),
                 "message": f"{prefix}{field}: {error['msg']}",
             }
         )
@@ -149,9 +152,24 @@ def field_path(loc) -> str:
     return ".".join(str(part) if str(part) else '""' for part in loc)
 
 
+def shown_value(value: object) -> object:
+    """A refused value as an answer quotes it: itself when JSON can hold it as it is, else
+    its repr cut short ('inf', 'nan', a long text, a list, a text that is not UTF-8)."""
+    return value if _plain(value) else shown(value)
+
+
 def _plain(value: object) -> bool:
-    return (
-        value is None
-        or (isinstance(value, int | float | bool) and not isinstance(value, dict))
-        or (isinstance(value, str) and len(value) <= 60)
-    )
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return len(value) <= 60 and _utf8(value)
+    return value is None or isinstance(value, int)  # bool too; any int JSON can write
+
+
+def _utf8(text: str) -> bool:
+    """False for a lone surrogate ("\\ud800" in JSON): no UTF-8 answer can hold it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
