@@ -75,8 +75,10 @@ ERRORS = {
                                  ["'housing' has 3 values", "one of two"]),
     "target_unknown": (["--input", "loans.csv", "--target", "Outcome"],
                        ["--target", "no column 'Outcome'"]),
-    "margin_infinite": (["--input", "loans.csv", "--margin", "inf"], ["--margin", "less than or equal to 10"]),
-    "margin_huge": (["--input", "loans.csv", "--margin", "1e308"], ["--margin", "less than or equal to 10"]),
+    "margin_infinite": (["--input", "loans.csv", "--margin", "inf"],
+                        ["--margin", "less than or equal to 10"]),
+    "margin_huge": (["--input", "loans.csv", "--margin", "1e308"],
+                    ["--margin", "less than or equal to 10"]),
     "margin_nan": (["--input", "loans.csv", "--margin", "nan"], ["--margin"]),
 }  # fmt: skip
 
