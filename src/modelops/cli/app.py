@@ -43,10 +43,15 @@ def read_settings(params_file: Path, contract_file: Path):
     that is no column of the contract is named as such, not as a feature without a reason."""
     from modelops.config.contract import load_contract
     from modelops.config.params import load_params
+    from modelops.errors import ConfigError, InputError
 
     global params_file_in_use
     params_file_in_use = params_file
-    contract = load_contract(contract_file)  # first: params' columns are checked against it
+    try:
+        contract = load_contract(contract_file)  # first: params' columns are checked against it
+    except (ConfigError, InputError):
+        load_params(params_file)  # a broken params file is said first, as it always was
+        raise
     return load_params(params_file, contract, contract_file), contract
 
 

@@ -123,6 +123,8 @@ def load_yaml(text: str, source: str | Path) -> Any:
         line = f" at line {where.line + 1}" if where is not None else ""
         problem = getattr(err, "problem", None) or "cannot be parsed"
         raise ConfigError(f"{source}: not valid YAML{line}: {problem}") from None
+    except RecursionError:  # [[[[... deeper than the parser's stack: no config is
+        raise ConfigError(f"{source}: not valid YAML: nested too deeply to read") from None
 
 
 def read_yaml_mapping(path: str | Path, what: str) -> dict[str, Any]:
