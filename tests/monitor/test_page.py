@@ -256,3 +256,32 @@ def test_what_the_monitor_writes_besides(example_report):
     approval = html.split('id="approval-rate"')[1].split("</p>")[0]
     assert "n/a now vs 49.0% at reference" in approval
     assert "points" not in approval
+
+
+TOO_LITTLE = {"level": "warn", "check": "predictions", "message": "too few predictions: 1 < 500"}
+
+
+def headline(html: str) -> str:
+    return html.split("<h1>")[1].split("</section>")[0]
+
+
+def test_too_little_traffic_is_said_so_not_action_needed(example_report):
+    report = {**example_report, "verdict": "warn", "reasons": [TOO_LITTLE]}
+    top = headline(render_page(report))
+    assert "Not enough traffic yet" in top
+    assert "Action needed" not in top and "Watch" not in top
+
+
+def test_a_finding_beside_too_little_traffic_keeps_its_headline(example_report):
+    drift = {"level": "alert", "check": "input.refused", "message": "99% refused"}
+    report = {**example_report, "verdict": "alert", "reasons": [drift, TOO_LITTLE]}
+    top = headline(render_page(report))
+    assert "Action needed" in top and "Not enough traffic yet" not in top
+
+
+def test_the_markdown_says_too_little_traffic_too(example_report):
+    from modelops.monitor.markdown import render_markdown
+
+    report = {**example_report, "verdict": "warn", "reasons": [TOO_LITTLE]}
+    assert "## ⏳ Monitoring: not enough traffic yet" in render_markdown(report)
+    assert "## 🚨 Monitoring: alert" in render_markdown(example_report)

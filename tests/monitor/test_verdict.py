@@ -95,6 +95,21 @@ CASES = [
     ("few_predictions", {"predictions": 120, "features": [drift("Income", "insufficient")],
                          "score": drift("score", "insufficient")}, "warn",
      [("warn", "predictions")], ("too few predictions: 120 < min_rows 500",)),
+    # A share of too little traffic is not judged: one prediction, rejected, and one request
+    # refused is no 100-point approval move nor a 50% refused share (its headline: page test).
+    ("one_prediction", {"predictions": 1, "requests": 2, "approval_rate": 0.0,
+                        "refused_share": 0.5, "features": [drift("Income", "insufficient")],
+                        "score": drift("score", "insufficient"), "live": None}, "warn",
+     [("warn", "predictions")], ("too few predictions: 1 < min_rows 500",)),
+    ("few_predictions_moved_approval", {"predictions": 499, "requests": 499,
+                                        "approval_rate": 0.9}, "warn",
+     [("warn", "predictions")], ()),
+    # Many refusals are judged however few predictions they leave.
+    ("many_refused_few_predictions", {"predictions": 10, "requests": 1000,
+                                      "refused_share": 0.99}, "alert",
+     [("alert", "input.refused"), ("warn", "predictions")], ("99.0%",)),
+    ("few_requests_refused", {"predictions": 400, "requests": 450, "refused_share": 0.11},
+     "warn", [("warn", "predictions")], ()),
     # Alerts first, then warns, each in rule order.
     ("alerts_first", {"features": [drift("Income", "warn", 0.2, 0.15), drift("Age"),
                                    drift("Home", "alert", 0.5, 0.3)],

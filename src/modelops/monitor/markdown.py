@@ -3,6 +3,7 @@ conventions as the pull-request report)."""
 
 from __future__ import annotations
 
+from modelops.monitor.verdict import only_too_little
 from modelops.review.report import mermaid_bar
 
 HEADINGS = {
@@ -29,7 +30,9 @@ def render_markdown(report: dict) -> str:
     w = report["window"]
     lines = [
         "<!-- modelops monitoring -->",
-        HEADINGS[report["verdict"]],
+        "## ⏳ Monitoring: not enough traffic yet"
+        if only_too_little(report["reasons"])
+        else HEADINGS[report["verdict"]],
         "",
         f"Model **{_cell(w['model_version'])}**, {w['since']} to {w['until']}: "
         f"{w['predictions']} predictions, {w['with_outcome']} with an outcome.",

@@ -12,12 +12,15 @@ import math
 from datetime import datetime
 from html import escape
 
+from modelops.monitor.verdict import only_too_little
+
 LEVELS = ("alert", "warn", "ok")
 VERDICT_LINES = {
     "alert": "Action needed: a check crossed its alert threshold.",
     "warn": "Watch: a check crossed its warning threshold.",
     "ok": "No check crossed a threshold.",
 }
+NOT_ENOUGH_TRAFFIC = "Not enough traffic yet: too few predictions or outcomes to judge."
 METRIC_LABELS = {
     "roc_auc": "ROC AUC",
     "brier": "Brier score",
@@ -202,6 +205,12 @@ def _metric_label(name: str) -> str:
 # ---------------------------------------------------------------- sections
 
 
+def _headline(verdict: str, reasons: list[dict]) -> str:
+    if only_too_little(reasons):
+        return NOT_ENOUGH_TRAFFIC
+    return VERDICT_LINES.get(verdict, "Unknown verdict.")
+
+
 def _verdict_section(verdict: str, reasons: list[dict], window: dict) -> list[str]:
     order = {level: i for i, level in enumerate(LEVELS)}
     ranked = sorted(reasons, key=lambda r: order.get(r.get("level"), len(LEVELS)))
@@ -214,7 +223,7 @@ def _verdict_section(verdict: str, reasons: list[dict], window: dict) -> list[st
         f'<section id="verdict" class="verdict {_level(verdict)}">',
         '<div class="label">Monitoring verdict</div>',
         f"<h1>{_e(verdict.upper())}</h1>",
-        f"<div>{_e(VERDICT_LINES.get(verdict, 'Unknown verdict.'))}</div>",
+        f"<div>{_e(_headline(verdict, reasons))}</div>",
         f'<ul id="reasons">{"".join(items)}</ul>' if items else "",
         "</section>",
     ]

@@ -71,6 +71,7 @@ def monitor_window(
             estimated=estimated,
             reference_metrics=reference.metrics,
             predictions=window.predictions,
+            requests=asked,
         ),
         settings,
     )
@@ -105,7 +106,9 @@ def monitor_window(
                 "reference": reference.approval_rate,
                 "current": None if np.isnan(approval) else approval,
                 "change": None if np.isnan(approval) else approval - reference.approval_rate,
-                "level": next((r.level for r in reasons if r.check == "approval_rate"), "ok"),
+                "level": "not judged"
+                if window.predictions < settings.min_rows
+                else next((r.level for r in reasons if r.check == "approval_rate"), "ok"),
             },
         },
         "input_quality": {

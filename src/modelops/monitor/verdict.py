@@ -4,8 +4,9 @@ Rules (limits in policy.yaml monitor.*):
 - an input feature at alert: alert; at warn, or too few rows to judge it: warn
 - the model's score drifted: the same, with its own PSI limits (score_psi_warn, score_psi_alert)
 - the approval rate moved from the reference test set's by more than approval_change_warn or
-  approval_change_alert (share points)
-- the share of requests refused as invalid input is above refused_warn or refused_alert
+  approval_change_alert (share points); not judged on fewer than min_rows predictions
+- the share of requests refused as invalid input is above refused_warn or refused_alert; not
+  judged on fewer than min_rows requests
 - live ROC AUC (outcomes known): below the reference by more than live_auc_drop_warn: warn;
   the whole interval below the reference by more than live_auc_drop_alert: alert (a real
   fall, not noise); the same for business value with value_drop_warn and value_drop_alert
@@ -23,6 +24,14 @@ from modelops.config.params import MonitorParams
 from modelops.monitor.drift import SCORE, FeatureDrift
 
 LEVELS = ("ok", "warn", "alert")
+# Reasons that say only that there is too little traffic to judge: alone, they are no finding,
+# and the page and the Markdown say "not enough traffic yet" rather than a warning.
+TOO_LITTLE_TO_JUDGE = frozenset({"predictions", "coverage"})
+
+
+def only_too_little(reasons: list[dict]) -> bool:
+    """Whether a report's reasons (as monitoring.json holds them) are all too-little-traffic."""
+    return bool(reasons) and all(r.get("check") in TOO_LITTLE_TO_JUDGE for r in reasons)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class Findings:
     estimated: dict | None  # estimated_performance's output
     reference_metrics: dict  # the reference test set's: roc_auc, business.value_per_application
     predictions: int
+    requests: int | None = None  # predictions and refusals; None: refusals not counted
 
 
 def verdict(findings: Findings, params: MonitorParams) -> tuple[str, list[Reason]]:
@@ -94,8 +104,12 @@ def _drift_message(drift: FeatureDrift, params: MonitorParams) -> str:
 
 
 def _approval_and_refusals(findings: Findings, params: MonitorParams):
+    # A share of fewer than min_rows is noise (one prediction is an approval rate of 0 or 1):
+    # not judged; the "too few predictions" reason already says so.
     change = findings.approval_rate - findings.reference_approval_rate
     level = _level(abs(change), params.approval_change_warn, params.approval_change_alert)
+    if findings.predictions < params.min_rows:
+        level = None
     if level:
         limit = getattr(params, f"approval_change_{level}")
         yield Reason(
@@ -104,7 +118,11 @@ def _approval_and_refusals(findings: Findings, params: MonitorParams):
             f"approval rate {findings.approval_rate:.1%} vs {findings.reference_approval_rate:.1%}"
             f" on the reference ({change * 100:+.1f} points; limit ±{limit * 100:g})",
         )
-    if findings.refused_share is not None:
+    # Requests hold the predictions: fewer than min_rows of them are fewer predictions too,
+    # which the "too few predictions" reason says; many refusals are judged however few
+    # predictions they leave.
+    asked = findings.predictions if findings.requests is None else findings.requests
+    if findings.refused_share is not None and asked >= params.min_rows:
         level = _level(findings.refused_share, params.refused_warn, params.refused_alert)
         if level:
             limit = getattr(params, f"refused_{level}")
