@@ -88,7 +88,9 @@ def test_the_deploy_checks_the_served_bundle_then_pushes_its_image_then_deploys(
     # The smoke step served the bundle's version (a workspace model is "workspace-...").
     _, serving = line_index(result.output, r"serving v0\.1\.0 on (http://127\.0\.0\.1:\d+) .*")
     checked_at, checked = line_index(
-        result.output, r"serve-check: (\S+) serves v0\.1\.0; (\d+) golden answers match"
+        result.output,
+        r"serve-check: (\S+) serves v0\.1\.0; (\d+) golden answers match "
+        r"\(largest \|Δp_default\| \S+, tolerance 1e-09\)",
     )
     assert checked[1] == serving[1]
     assert int(checked[2]) == len(golden) > 0
