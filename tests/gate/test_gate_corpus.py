@@ -82,6 +82,25 @@ def model_hash_replaced(text: str) -> str:
     return yaml.safe_dump(lock, sort_keys=False)
 
 
+def model_nobody_has(branch: str) -> Callable[[Path], None]:
+    """A branch recording a model no cache or remote holds and whose golden answers no rebuild
+    gives (another model's): neither its bytes nor its behaviour can be had."""
+
+    def answers_moved(text: str) -> str:
+        golden = json.loads(text)
+        golden[0]["p_default"] = min(1.0, golden[0]["p_default"] + 0.01)
+        return json.dumps(golden)
+
+    def prepare(repo: Path) -> None:
+        run("git", "checkout", "-q", "-b", branch, cwd=repo)
+        edited("dvc.lock", model_hash_replaced)(repo)
+        edited(str(paths.GOLDEN), answers_moved)(repo)
+        run("git", "commit", "-q", "-am", "another model recorded", cwd=repo)
+        run("git", "checkout", "-q", "main", cwd=repo)
+
+    return prepare
+
+
 METRICS, SEGMENTS, QUALITY = map(str, (paths.METRICS, paths.SEGMENTS, paths.DATA_QUALITY))
 CASES = [
     Case("unknown baseline ref", nothing, ("--baseline", "nonexistent-branch"), 2,
@@ -97,7 +116,7 @@ CASES = [
          (METRICS, "not valid JSON")),
     Case("a metric this change does not report", edited(METRICS, without("average_precision")),
          (), 1, ("average_precision >= floor",), "metric not reported"),
-    Case("a baseline model nobody has", committed_on("old", "dvc.lock", model_hash_replaced),
+    Case("a baseline model nobody has", model_nobody_has("old"),
          ("--baseline", "old"), 1, ("roc_auc drop vs old",), "baseline model unavailable"),
     Case("a segment column not reported", edited(SEGMENTS, without("Home")), (), 1,
          ("Home segments",), "column not reported"),

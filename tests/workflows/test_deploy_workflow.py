@@ -118,7 +118,9 @@ def test_a_bundle_whose_golden_answers_are_not_met_is_neither_pushed_nor_deploye
     assert "Fetch exactly that version's model" in result.log
     line_index(result.output, r"serving v0\.1\.0 on .*")  # from the bundle, which it passed
     assert re.search(
-        r"golden check: 1 of \d+ answers differ from the pipeline's: #0: p_default", result.log
+        r"golden check: 1 of \d+ answers differ from the pipeline's \(tolerance 1e-09\): "
+        r"#0: p_default",
+        result.log,
     )
     assert (result.docker_login, result.image_build) == (None, None)
     assert result.gh_calls == []
