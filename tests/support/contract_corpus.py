@@ -134,3 +134,19 @@ def replaced(old: str, new: str) -> Callable[[str], str]:
         return text.replace(old, new)
 
     return edit
+
+
+def refused_in_one_line(run, words) -> None:
+    """A bad contract's answer: exit 2, nothing on stdout, one error line naming the contract
+    file and every word, no traceback."""
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == ""
+    assert run.stderr.startswith(f"error: {run.folder / 'contract.yaml'}: "), run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert all(word in run.stderr for word in words), run.stderr
+
+
+def nothing_lost(run, last_good) -> None:
+    """The last good outputs stay as they were and no report is written."""
+    assert run.kept() == last_good
+    assert not (run.folder / "report.json").exists()
