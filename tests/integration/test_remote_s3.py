@@ -23,7 +23,8 @@ REMOTE_URL = f"s3://{BUCKET}/modelops"
 # The team's key pair: moto accepts any, DVC has to send one (no other source of credentials).
 # Made at run time: the project copy holds this file, and the test looks for them in git.
 KEY_ID = "AKIA" + secrets.token_hex(8).upper()
-SECRET = secrets.token_urlsafe(30)
+# Hex, not urlsafe: a value that starts with "-" is read by dvc's argparse as an option.
+SECRET = secrets.token_hex(20)
 # A file tracked with `dvc add` (not a stage's output): an archive of past applications.
 ARCHIVE = "data/archive/applications.csv"
 
