@@ -154,3 +154,24 @@ def test_a_floor_the_champion_fails_too_is_reported_not_waived(fitted, champion,
     before = next(r for r in verdict.rules if r.rule == "candidate before refit: roc_auc >= floor")
     assert not before.passed
     assert before.value == result.answers.reference_metrics["roc_auc"]
+
+
+def test_the_report_shows_both_models_on_the_newest_outcomes(fitted, champion, target, settings):
+    from modelops.review.report import newest_outcomes_section
+
+    _, test, result = fitted
+    challenger = challenger_of(result.model.classifier, test, target, settings, result.answers)
+    same = scored_against(champion, challenger, settings, "in memory")
+    baseline = Baseline("prod", "prod", "0" * 40, {"metrics": {}}, same_rows=same)
+    verdict = evaluate_gate({"metrics": challenger.scored.metrics}, [baseline], settings.gate, [])
+    lines = newest_outcomes_section(verdict.as_dict())
+    assert lines[0] == "### The drop rules' rows: the newest 150 outcomes"
+    auc = next(line for line in lines if line.startswith("| roc_auc |"))
+    assert f"{same.challenger_metrics['roc_auc']:.4f}" in auc
+    assert f"{same.champion_metrics['roc_auc']:.4f}" in auc
+    # Compared on the reference rows, the section is not there (the metrics table says it all).
+    on_reference = scored_against(champion, challenger_of(
+        result.model.classifier, test, target, settings, None), settings, "in memory")  # fmt: skip
+    plain = Baseline("prod", "prod", "0" * 40, {"metrics": {}}, same_rows=on_reference)
+    verdict = evaluate_gate({"metrics": challenger.scored.metrics}, [plain], settings.gate, [])
+    assert newest_outcomes_section(verdict.as_dict()) == []
