@@ -77,7 +77,7 @@ def test_worse_model_fails_against_main(worse, error_line):
     assert fail.startswith("FAIL  roc_auc drop vs main")
     # the data did not change: main's model on these rows is main's stored number
     assert f"baseline {at_main['roc_auc']:.4f}" in fail
-    assert "same rows: drop +0.02" in fail
+    assert " reference rows: drop +0.02" in fail  # no feedback: all test rows are reference
     assert "roc_auc drop vs main" in load(repo / "reports/gate.json")["failed_rules"]
 
     lines = (repo / "reports/report.md").read_text(encoding="utf-8").splitlines()

@@ -169,7 +169,7 @@ def rebuilt(built_sample, tmp_path_factory) -> Rebuilt:
     code = (repo / TRAIN_CODE).read_text(encoding="utf-8")
     # A behaviour change with a visible effect on the model: a rounded decision threshold.
     changed = code.replace("threshold = choose_threshold(", "threshold = round(choose_threshold(")
-    closing = "business.loss_given_default,\n        )\n        y = train"
+    closing = "weights[rows],\n        )\n        y = train"
     assert closing in changed, "the edit did not apply"
     changed = changed.replace(closing, closing.replace(")", "), 2)"))
     assert changed.count("round(") == code.count("round(") + 1, "the edit did not apply"

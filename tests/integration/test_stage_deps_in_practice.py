@@ -25,9 +25,10 @@ def test_a_module_only_evaluate_imports_makes_only_evaluate_stale(sample_repo):
     assert stale_stages(sample_repo) == {"evaluate"}
 
 
-def test_a_module_evaluate_and_card_import_makes_both_stale(sample_repo):
+def test_a_module_train_evaluate_and_card_import_makes_the_three_stale(sample_repo):
+    # train scores its candidate on the newest outcomes with evaluate's scoring
     touch(sample_repo / "src/modelops/model/evaluate.py")
-    assert stale_stages(sample_repo) == {"evaluate", "card"}
+    assert stale_stages(sample_repo) == {"train", "evaluate", "card"}
 
 
 def test_the_params_model_makes_every_stage_stale(sample_repo):

@@ -191,7 +191,8 @@ def _champion_too(
             and b.same_rows.status == COMPARED
             and (value := metric_value(b.same_rows.metrics, name)) is not None
         ]
-        said.append(replace(outcome, note="; ".join(notes)) if notes else outcome)
+        note = "; ".join(([outcome.note] if outcome.note else []) + notes)
+        said.append(replace(outcome, note=note) if notes else outcome)
     return said
 
 
