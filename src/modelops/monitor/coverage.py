@@ -1,6 +1,6 @@
 """Label coverage by decision: which of a window's predictions have an outcome, per kind of
 decision. A lender learns whether an applicant repays only if it lent, so outcomes come from
-approvals (and from exploration, serve.exploration_rate, in the region the model rejects):
+approvals (and from exploration, serve.exploration.rate, in the region the model rejects):
 live performance describes the approved population, not every applicant."""
 
 from __future__ import annotations
