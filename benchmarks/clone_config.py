@@ -28,7 +28,7 @@ def parse_setting(setting: str) -> tuple[str, Any]:
     """KEY=VALUE as (dotted key, the value read as YAML: 0.05 a number, null None)."""
     key, equals, text = setting.partition("=")
     if not equals or not key.strip():
-        raise SettingError(f"--set {setting}: write KEY=VALUE, e.g. serve.exploration_rate=0.05")
+        raise SettingError(f"--set {setting}: write KEY=VALUE, e.g. serve.exploration.rate=0.05")
     return key.strip(), yaml.safe_load(text)
 
 

@@ -168,8 +168,10 @@ class Clone:
         changes = {
             # Outcomes in a simulation are final the moment they arrive (90 days by default).
             "feedback.min_outcome_age_days": 0,
-            "serve.exploration_rate": exploration,
+            "serve.exploration.rate": exploration,
         }
+        if exploration > 0:  # uncapped (the uniform exploration measured); --set budgets it
+            changes["serve.exploration.max_per_day"] = 1_000_000_000
         changes |= dict(parse_setting(setting) for setting in settings)
         set_keys(self.repo / paths.PARAMS, changes)
         given = {parse_setting(setting)[0] for setting in settings}
@@ -496,7 +498,7 @@ def main() -> None:
     parser.add_argument("--delay", type=int, default=1, help="periods until outcomes arrive")
     parser.add_argument("--downturn-from", type=int, default=3, help="first downturn period")
     parser.add_argument("--exploration", type=float, default=0.05,
-                        help="serve.exploration_rate in the clone")  # fmt: skip
+                        help="serve.exploration.rate in the clone")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a config key for the clone, in whichever file owns it, e.g. "
                         "train.feedback_weighting=inverse_propensity or "

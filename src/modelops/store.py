@@ -309,6 +309,18 @@ class PredictionStore:
             query = query.where(Prediction.model_version == version)
         yield from self._stream(query, chunk_rows)
 
+    def explored_since(self, since: datetime) -> list[tuple[float, str]]:
+        """(p_default, features JSON) of every approval by exploration made at or after since,
+        all versions: what a starting service counts against the day's exploration budget."""
+        query = select(Prediction.p_default, Prediction.features).where(
+            Prediction.predicted_at >= since, Prediction.explored.is_(True)
+        )
+        try:
+            with self.engine.connect() as connection:
+                return [tuple(row) for row in connection.execute(query)]
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
     def labelled(self, observed_until: datetime, chunk_rows: int) -> Iterator[list[tuple]]:
         """The predictions whose outcome was observed at or before observed_until, ordered by
         (predicted_at, prediction_id), in chunks of chunk_rows: (prediction_id, predicted_at,

@@ -33,10 +33,10 @@ def test_keys_of_any_file_are_set_in_their_owners_file_only(params_file):
     before = texts(params_file)
     config = set_keys(
         params_file,
-        {"serve.exploration_rate": 0.05, "retrain.min_labelled_rows": 30,
-         "feedback.min_outcome_age_days": 0},
+        {"serve.exploration.rate": 0.05, "serve.exploration.max_per_day": 50,
+         "retrain.min_labelled_rows": 30, "feedback.min_outcome_age_days": 0},
     )  # fmt: skip
-    assert config.serve.exploration_rate == 0.05
+    assert (config.serve.exploration.rate, config.serve.exploration.max_per_day) == (0.05, 50)
     assert config.retrain.min_labelled_rows == 30
     assert config.feedback.min_outcome_age_days == 0
     after = texts(params_file)
@@ -47,8 +47,9 @@ def test_keys_of_any_file_are_set_in_their_owners_file_only(params_file):
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
-        ({"serve.exploraton_rate": 0.1}, "did you mean 'exploration_rate'"),
-        ({"serve.exploration_rate": 0.9}, "serve.exploration_rate"),
+        ({"serve.exploration.raet": 0.1}, "did you mean 'rate'"),
+        ({"serve.exploration.rate": 0.9}, "serve.exploration.rate"),
+        ({"serve.exploration_rate": 0.1}, "the section serve.exploration"),
         ({"servee.port": 1}, "no config section 'servee'"),
         ({"serve": 1}, "name a key inside the section"),
         ({"data.features.Age": 1}, "data.features is"),
@@ -73,4 +74,4 @@ def test_a_setting_is_key_equals_yaml_value():
     )
     assert parse_setting("retrain.max_model_age_days=null") == ("retrain.max_model_age_days", None)
     with pytest.raises(SystemExit, match="write KEY=VALUE"):
-        parse_setting("serve.exploration_rate")
+        parse_setting("serve.exploration.rate")

@@ -416,6 +416,38 @@ class FairnessParams(Strict):
         )
 
 
+class ExplorationParams(Strict):
+    """Approvals at random among the applications the model rejects, so outcomes come back
+    from there (the business's decision; serve/exploration.py). Off at rate 0. When on, a
+    budget is required and the propensity of every decision is recorded."""
+
+    # Share of the eligible rejections approved at random; capped at half, beyond which it
+    # is no model. Its cost: the expected loss on those loans; what it buys: their outcomes.
+    rate: float = Field(0.0, ge=0, le=0.5)
+    # Budget per UTC day, over all workers (each holds 1/serve.workers of it): explored
+    # approvals, and the sum of their expected loss in currency (business.yaml's margin and
+    # loss_given_default at their p_default). None: no such cap; at rate > 0 one is needed.
+    max_per_day: int | None = Field(None, ge=1, le=MAX_ROWS)
+    max_expected_loss_per_day: float | None = Field(None, gt=0, le=1e12)
+    # Targeting: only rejections with p_default below threshold + band (None: any rejection),
+    # and, when segments are listed, only applications in one of them (a category feature ->
+    # its values as the model reads them, e.g. {Job: [partime]}); both must hold.
+    band: float | None = Field(None, gt=0, le=1)
+    segments: dict[str, list[Annotated[str, Field(min_length=1)]]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _budgeted(self) -> ExplorationParams:
+        if self.rate > 0 and self.max_per_day is None and self.max_expected_loss_per_day is None:
+            raise ValueError(
+                f"rate {self.rate:g} needs a budget: set max_per_day and/or "
+                "max_expected_loss_per_day (exploration's cost per UTC day)"
+            )
+        for column, values in self.segments.items():
+            if not values:
+                raise ValueError(f"segments.{column} lists no value: it would target nothing")
+        return self
+
+
 class ServeParams(Strict):
     """The prediction service (support): where it listens, its store, how it batches."""
 
@@ -433,14 +465,23 @@ class ServeParams(Strict):
     # serve-check: how far a served p_default may be from the golden one (another CPU's
     # BLAS moves it by ~1e-16, so 0 would fail a released model on another machine).
     golden_tolerance: float = Field(1e-9, ge=0, le=0.01)
-    # The business's: this share of the applications the model would reject is approved at
-    # random (serve/exploration.py), so that outcomes come back from the rejected region. Its
-    # cost is the expected loss on those loans; capped at half, beyond which it is no model.
-    exploration_rate: float = Field(0.0, ge=0, le=0.5)
+    # The business's: approvals at random among the rejections (serve/exploration.py).
+    exploration: ExplorationParams = ExplorationParams()
     # How far into the future (by this service's clock) an outcome's observed_at may be: the
     # client's clock may run ahead. Beyond, or before its prediction, the outcome is refused
     # (422): outcomes are final, so an impossible time could never be put right.
     outcome_clock_skew_seconds: float = Field(300.0, gt=0, le=86_400, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_old_exploration_rate(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "exploration_rate" in data:
+            raise ValueError(
+                f"exploration_rate ({shown(data['exploration_rate'])}) is no longer a key: "
+                "exploration is the section serve.exploration (rate, max_per_day, "
+                "max_expected_loss_per_day, band, segments; serve.yaml documents each)"
+            )
+        return data
 
 
 class MonitorParams(Strict):

@@ -29,7 +29,7 @@ from modelops.files import output_set
 from modelops.store import PredictionStore
 
 # propensity: the probability the decision had (1 unless exploration could change it);
-# explored: "yes" when approved at random although the model would reject (serve.exploration_rate).
+# explored: "yes" when approved at random although the model would reject (serve.exploration.rate).
 PROVENANCE = ("prediction_id", "model_version", "predicted_at", "observed_at", "p_default",
               "decision", "propensity", "explored")  # fmt: skip
 FEEDBACK_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, always with microseconds

@@ -3,6 +3,7 @@ conventions as the pull-request report)."""
 
 from __future__ import annotations
 
+from modelops.monitor.coverage import exploration_statement
 from modelops.monitor.verdict import only_too_little
 from modelops.review.report import mermaid_bar
 
@@ -67,6 +68,7 @@ def render_markdown(report: dict) -> str:
     )
     lines += _performance(report)
     lines += _coverage(report.get("label_coverage"))
+    lines += _exploration(report.get("exploration"))
     quality = report.get("input_quality")
     if quality:
         lines += ["### Input quality", "",
@@ -93,6 +95,24 @@ def _coverage(coverage: dict | None) -> list[str]:
             f"{_num(row['share_labelled'])} |"
         )
     return [*lines, "", coverage["note"], ""]
+
+
+def _exploration(cost: dict | None) -> list[str]:
+    """What exploration cost and bought; absent from reports written before it was budgeted."""
+    if not cost:
+        return []
+    lines = ["### Exploration", "", *[_cell(s) for s in exploration_statement(cost)], ""]
+    if cost["by_segment"]:
+        lines += ["| segment | predictions | approved by the model | explored | with outcome "
+                  "| bad | realised value |", "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for row in cost["by_segment"]:
+            lines.append(
+                f"| {_cell(row['column'])} = {_cell(row['value'])} | {row['predictions']} | "
+                f"{row['approved_by_model']} | {row['explored_approvals']} | "
+                f"{row['with_outcome']} | {row['bad']} | {_num(row['realised_value'], 0)} |"
+            )
+        lines.append("")
+    return lines
 
 
 def _performance(report: dict) -> list[str]:

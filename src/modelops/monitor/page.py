@@ -12,6 +12,7 @@ import math
 from datetime import datetime
 from html import escape
 
+from modelops.monitor.coverage import exploration_statement
 from modelops.monitor.verdict import only_too_little
 
 LEVELS = ("alert", "warn", "ok")
@@ -115,6 +116,7 @@ def render_page(report: dict) -> str:
         *_drift_section(drift),
         *_performance_section(report.get("live"), report.get("estimated"), drift),
         *_coverage_section(report.get("label_coverage")),
+        *_exploration_section(report.get("exploration")),
         *_over_time_section(report.get("over_time") or [], report.get("live")),
         *_input_quality_section(report.get("input_quality")),
     ]
@@ -395,6 +397,33 @@ def _coverage_section(coverage: dict | None) -> list[str]:
             f"<td class=num>{_pct(row.get('share_labelled'))}</td></tr>"
         )
     lines += ["</tbody></table>", f'<p class="note">{_e(coverage.get("note", ""))}</p>']
+    return [*lines, "</section>"]
+
+
+def _exploration_section(cost: dict | None) -> list[str]:
+    """What exploration cost and bought; reports written before it was budgeted show nothing."""
+    if not cost:
+        return []
+    lines = ['<section id="exploration">', "<h2>Exploration</h2>"]
+    lines += [f"<p>{_e(sentence)}</p>" for sentence in exploration_statement(cost)]
+    if cost.get("by_segment"):
+        lines.append(
+            '<table id="exploration-table"><thead><tr><th>segment</th>'
+            "<th class=num>predictions</th><th class=num>approved by the model</th>"
+            "<th class=num>explored</th><th class=num>with outcome</th><th class=num>bad</th>"
+            "<th class=num>realised value</th></tr></thead><tbody>"
+        )
+        for row in cost["by_segment"]:
+            lines.append(
+                f"<tr><td>{_e(row['column'])} = {_e(row['value'])}</td>"
+                f"<td class=num>{_num(row['predictions'])}</td>"
+                f"<td class=num>{_num(row['approved_by_model'])}</td>"
+                f"<td class=num>{_num(row['explored_approvals'])}</td>"
+                f"<td class=num>{_num(row['with_outcome'])}</td>"
+                f"<td class=num>{_num(row['bad'])}</td>"
+                f"<td class=num>{_num(row['realised_value'], 0)}</td></tr>"
+            )
+        lines.append("</tbody></table>")
     return [*lines, "</section>"]
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from modelops.config.contract import Contract
 from modelops.config.params import Params
-from modelops.monitor.coverage import SELECTION_BIAS, coverage_by_decision
+from modelops.monitor.coverage import SELECTION_BIAS, coverage_by_decision, exploration_cost
 from modelops.monitor.drift import FeatureDrift, feature_drift, score_drift
 from modelops.monitor.estimate import estimated_performance
 from modelops.monitor.live import live_performance
@@ -33,7 +33,9 @@ def monitor_window(
     version: str,
 ) -> dict:
     business, settings = params.business, params.monitor
-    window = read_window(store, reference, contract, business.amount_column, since, until, version)
+    exploration = params.serve.exploration
+    window = read_window(store, reference, contract, business.amount_column, since, until,
+                         version, segment_columns=tuple(exploration.segments))  # fmt: skip
     features = [
         feature_drift(name, reference.features[name], counts, settings)
         for name, counts in window.features.items()
@@ -121,10 +123,26 @@ def monitor_window(
             "by_decision": coverage_by_decision(window.rejected, window.explored, labelled),
             "note": SELECTION_BIAS,
         },
+        "exploration": _exploration(window, params),
         "live": live,
         "estimated": estimated,
         "over_time": _over_time(window, labelled, reference, params, until - since),
     }
+
+
+def _exploration(window: Window, params: Params) -> dict:
+    return exploration_cost(
+        window.explored,
+        window.rejected,
+        window.p_bad,
+        window.is_bad,
+        window.amount,
+        window.predicted_at,
+        window.segments,
+        params.serve.exploration,
+        params.business.margin,
+        params.business.loss_given_default,
+    )
 
 
 def _live(window: Window, labelled: np.ndarray, params: Params) -> dict | None:

@@ -6,7 +6,7 @@ and per prediction only what performance needs (score, decision, outcome, amount
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -34,6 +34,8 @@ class Window:
     amount: np.ndarray
     predicted_at: np.ndarray  # datetime64[ns], UTC
     delay_days: np.ndarray  # outcome observed after the prediction (NaN: no outcome)
+    # Per prediction, the values of the columns exploration targets (serve.exploration)
+    segments: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def predictions(self) -> int:
@@ -49,13 +51,15 @@ def read_window(
     until: datetime,
     version: str | None,
     chunk_rows: int = CHUNK_ROWS,
+    segment_columns: tuple[str, ...] = (),
 ) -> Window:
     features = {name: BinCounts(profile) for name, profile in reference.features.items()}
     score = BinCounts(reference.score)
-    columns = list(dict.fromkeys([*features, amount_column]))
+    columns = list(dict.fromkeys([*features, amount_column, *segment_columns]))
     positive = contract.target.positive
     parts: dict[str, list[np.ndarray]] = {k: [] for k in Window.__annotations__ if k not in
-                                          ("features", "score")}  # fmt: skip
+                                          ("features", "score", "segments")}  # fmt: skip
+    held: dict[str, list[np.ndarray]] = {name: [] for name in segment_columns}
     for chunk in store.window(since, until, version, chunk_rows):
         at, _, received, p_bad, decision, _, _, explored, outcome, observed = zip(
             *chunk, strict=True
@@ -70,6 +74,8 @@ def read_window(
         score.add(p)
         at_ns = pd.to_datetime(pd.Series(at), utc=True)
         observed_ns = pd.to_datetime(pd.Series(observed), utc=True)
+        for name, values in held.items():
+            values.append(applications[name].to_numpy(dtype=object))
         parts["p_bad"].append(p)
         parts["rejected"].append(np.asarray(decision) == "reject")
         parts["explored"].append(np.asarray(explored, dtype=bool))
@@ -89,7 +95,8 @@ def read_window(
         "delay_days": float,
     }
     arrays = {k: np.concatenate(v) if v else np.array([], dtype=empty[k]) for k, v in parts.items()}
-    return Window(features, score, **arrays)
+    segments = {k: np.concatenate(v) if v else np.array([], dtype=object) for k, v in held.items()}
+    return Window(features, score, **arrays, segments=segments)
 
 
 def _normalised(applications: pd.DataFrame, contract: Contract) -> pd.DataFrame:

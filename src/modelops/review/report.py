@@ -341,7 +341,7 @@ def feedback_section(feedback: dict | None) -> list[str]:
         + (
             f" beyond the {explored} approved by exploration."
             if explored
-            else " (no approval by exploration: serve.exploration_rate is 0 or brought none)."
+            else " (no approval by exploration: serve.exploration.rate is 0 or brought none)."
         )
         + " The gate's figures on feedback test rows describe approved applicants too.",
         "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 import os
 import secrets
 import signal
@@ -35,7 +36,16 @@ from modelops.config.params import Params, ServeParams
 from modelops.explain.applicant import applicant_of
 from modelops.explain.reasons import MAX_REASONS, require_texts, score_with_reasons
 from modelops.serve.batching import MicroBatcher
-from modelops.serve.exploration import take_decision
+from modelops.serve.exploration import (
+    DailyBudget,
+    Taken,
+    check_targeting,
+    expected_loss,
+    exploration_draw,
+    in_segments,
+    segment_categories,
+    take_decision,
+)
 from modelops.serve.http_json import BodyRefused, DecodedRoute, SafeJSONResponse, decode_body
 from modelops.serve.schema import application_model, field_path, problems, shown_value
 from modelops.serve.served import ServedModel
@@ -80,7 +90,7 @@ class Reason(BaseModel):
 
 
 class Answer(BaseModel):
-    """The decision is binding. With serve.exploration_rate above 0 an approval may come with
+    """The decision is binding. With serve.exploration.rate above 0 an approval may come with
     p_default at or over the threshold: approved by exploration. The answer does not flag it,
     so the client treats it like any approval (a flag invites handling those loans apart,
     which would bias the outcomes they are for); GET /v1/predictions/{id} shows it.
@@ -162,6 +172,8 @@ class Service:
         self.telemetry = Telemetry()
         self.telemetry.model.labels(self.served.version).set(1)
         self.schema = self._schema(self.served)
+        self._check_targeting(self.served)
+        self.budget: DailyBudget | None = None  # started by the first batch that explores
         self.batcher = MicroBatcher(
             self.decide, settings.max_batch_size, settings.max_wait_ms, self._observe_batch
         )
@@ -172,6 +184,65 @@ class Service:
         features must all have a text (else the model is not served: exit 2 at start)."""
         require_texts(served.features, self.params.reasons, str(paths.POLICY))
         return applicant_of(served.reference, served.features, f"model {served.version}")
+
+    def _check_targeting(self, served: ServedModel) -> None:
+        """serve.exploration.segments names category features of this model (ConfigError)."""
+        check_targeting(
+            self.settings.exploration.segments,
+            served.features,
+            segment_categories(served.contract),
+            self.params.fairness.prohibited,
+            str(paths.SERVE),
+        )
+
+    def _budget(self, now: datetime) -> DailyBudget:
+        """This process's share of today's exploration budget, less what the store recorded
+        as explored since the UTC day began (by any worker: counted as this one's, so the
+        workers together never pass the cap)."""
+        if self.budget is None:
+            explore, business = self.settings.exploration, self.params.business
+            day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+            spent = [
+                expected_loss(_number(json.loads(features).get(business.amount_column)), p,
+                              business.margin, business.loss_given_default)
+                for p, features in self.store.explored_since(day_start)
+            ]  # fmt: skip
+            self.budget = DailyBudget(
+                explore.max_per_day,
+                explore.max_expected_loss_per_day,
+                self.settings.workers,
+                now.date(),
+                (len(spent), float(np.nansum(spent))),
+            )
+        return self.budget
+
+    def _take(
+        self, prediction_id: str, p: float, threshold: float, row: Row, now: datetime
+    ) -> Taken:
+        """The decision taken for one application (serve/exploration.py), its exploration
+        charged to the day's budget."""
+        explore = self.settings.exploration
+        if explore.rate == 0 or p < threshold:
+            return take_decision(p, threshold, 1.0, 0.0)
+        business = self.params.business
+        budget = self._budget(now)
+        approvals_left, loss_left = budget.left(now)
+        amount = row.values.get(business.amount_column, row.received.get(business.amount_column))
+        loss = expected_loss(_number(amount), p, business.margin, business.loss_given_default)
+        taken = take_decision(
+            p,
+            threshold,
+            exploration_draw(prediction_id),
+            explore.rate,
+            band=explore.band,
+            in_segment=in_segments(row.values, explore.segments),
+            approvals_left=approvals_left,
+            loss_left=loss_left,
+            loss=loss,
+        )
+        if taken.explored:
+            budget.spend(now, loss)
+        return taken
 
     def _schema(self, served: ServedModel):
         # Protected attributes the model does not read are accepted and stored (not scored):
@@ -192,12 +263,12 @@ class Service:
         frame = pd.DataFrame([row.values for row in rows], columns=served.features)
         # One model call scores the batch and the counterfactuals its reasons need.
         p_default, reasons = score_with_reasons(served.model, frame, applicant, self.params.reasons)
-        threshold, rate = served.threshold, self.settings.exploration_rate
+        threshold = served.threshold
         now = datetime.now(UTC)
         decisions = []
         for row, p, why in zip(rows, p_default, reasons, strict=True):
             prediction_id = self.new_id()
-            taken = take_decision(prediction_id, "reject" if p >= threshold else "approve", rate)
+            taken = self._take(prediction_id, float(p), threshold, row, now)
             told = tuple(why) if taken.decision == "reject" else ()
             decisions.append(
                 Decision(prediction_id, now, served.version, row.received, float(p),
@@ -247,6 +318,7 @@ class Service:
         async with self._reloading:
             served = await run_in_threadpool(self.load)
             schema, scoring = self._schema(served), (served, self._applicant(served))
+            self._check_targeting(served)
             old = self.served.version
             self.served, self.schema, self.scoring = served, schema, scoring
             self.telemetry.model.labels(old).set(0)
@@ -402,6 +474,14 @@ def _errors(app: FastAPI) -> None:
             f"the prediction store cannot be written: {err}",
             **{"Retry-After": RETRY_AFTER_SECONDS},
         )
+
+
+def _number(value: Any) -> float:
+    """A stored or received amount as a number; NaN when it is none."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _values(application: BaseModel, features: list[str]) -> dict[str, Any]:

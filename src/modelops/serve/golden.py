@@ -1,6 +1,6 @@
 """A running service must answer the golden applications exactly as the pipeline did: the
 check the deploy step and the tests run against a real server. An approval the model would
-have rejected passes only when the service recorded it as explored (serve.exploration_rate)."""
+have rejected passes only when the service recorded it as explored (serve.exploration.rate)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def golden_differences(
     predictions: list[dict], golden: list[dict], tolerance: float, explored
 ) -> list[str]:
     """Every answer whose p_default is off by more than tolerance, or whose decision is not
-    the pipeline's (the rule of modelops.equivalence). Exploration (serve.exploration_rate)
+    the pipeline's (the rule of modelops.equivalence). Exploration (serve.exploration.rate)
     approves some applications the model rejects: such an approval is no difference when the
     store says it was explored (explored(prediction_id)); asked only for those answers."""
     found = []

@@ -13,6 +13,7 @@ from modelops.config.params import ServeParams, load_params
 from modelops.errors import InputError
 from modelops.explain.applicant import applicant_of
 from modelops.explain.reasons import require_texts
+from modelops.serve.exploration import check_targeting, segment_categories
 from modelops.serve.served import ServedModel, load_served
 from modelops.store import PredictionStore, StoreUnavailable
 
@@ -49,7 +50,16 @@ def check_config(config: ServeConfig) -> ServedModel:
     """Load the model, check it can be explained, and open the store once, before serving:
     any problem is exit 2."""
     served = config.load()
-    require_texts(served.features, config.params().reasons, str(paths.POLICY))
+    params = config.params()
+    require_texts(served.features, params.reasons, str(paths.POLICY))
+    settings = ServeParams.model_validate(config.settings)
+    check_targeting(
+        settings.exploration.segments,
+        served.features,
+        segment_categories(served.contract),
+        params.fairness.prohibited,
+        str(paths.SERVE),
+    )
     applicant_of(served.reference, served.features, f"model {served.version}")
     store = config.store()
     try:

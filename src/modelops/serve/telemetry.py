@@ -38,7 +38,7 @@ class Telemetry:
         )
         self.explored = Counter(
             "modelops_explored_approvals",
-            "Approvals by exploration: the model would have rejected (serve.exploration_rate)",
+            "Approvals by exploration: the model would have rejected (serve.exploration.rate)",
             registry=r,
         )
         self.p_default = Histogram(
