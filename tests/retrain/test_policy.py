@@ -66,9 +66,13 @@ CASES = [
      [("shortfall 0.120 [0.047,",)]),
     ("live_just_beyond_noise", report(auc=(0.56, 0.54, 0.58)), 30, {}, None, "alarm",
      [("shortfall 0.130 [0.057,",)]),
-    ("live_too_few_labels", report(auc=LOW, rows=499), 30, {}, None, "keep",
-     [("499 of the model's approvals with an outcome < min_labelled_rows 500, not judged",)]),
-    ("live_enough_labels", report(auc=LOW, rows=500), 30, {}, None, "alarm", [("0.500",)]),
+    # Outcomes of every version count: a retrain learns from each (the interval is the
+    # monitored version's approvals', however few).
+    ("live_too_few_labels", report(auc=LOW, with_outcome=499), 30, {}, None, "keep",
+     [("499 labelled rows (every version) < min_labelled_rows 500: nothing new to learn yet, "
+       "not judged",)]),
+    ("live_enough_labels", report(auc=LOW, rows=200, with_outcome=500), 30, {}, None, "alarm",
+     [("0.500",)]),
     ("no_outcomes_yet", report(live=False), 30, {}, None, "keep",
      [("live ROC AUC: no outcomes yet, not judged",)]),
     ("no_outcomes_yet_when_retraining", report(live=False), 200, {}, None, "alarm",

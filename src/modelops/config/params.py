@@ -507,8 +507,8 @@ class RetrainParams(Strict):
     policy; `modelops retrain decide` applies it to monitoring.json). Any one rule that fires
     means retrain. A limit set to null switches its rule off, and the decision says so."""
 
-    # Live ROC AUC among the model's approvals with an outcome (at least min_labelled_rows of
-    # them) below the same figure on its reference's approved test rows by more than this, the
+    # Live ROC AUC among the model's approvals with an outcome (min_labelled_rows in the
+    # window, every version's) below the same figure on its reference's approved test rows by more than this, the
     # shortfall's whole interval beyond it (both figures' noise, monitor.confidence). 0.05: a
     # healthy model fires about 1 window in 200 (the monitor's alert drop); a fall of 0.15
     # is found about half the time, 0.2 nearly always. No absolute floor: ROC AUC among
@@ -521,8 +521,9 @@ class RetrainParams(Strict):
     # and only with min_labelled_rows new outcomes: retraining on drifted inputs without
     # outcomes for them teaches the model nothing.
     drift_alert_share: float | None = Field(0.25, gt=0, le=1)
-    # Outcomes needed before live performance or drift can call for a retrain: the monitor's
-    # own min_rows (500); below 30 the monitor does not even measure live performance.
+    # Labelled outcomes in the window, every version's, before live performance or drift can
+    # call for a retrain: fewer leave a retrain little new to learn. 500: the monitor's own
+    # min_rows; below 30 the monitor does not even measure live performance.
     min_labelled_rows: int = Field(500, ge=30, le=MAX_ROWS)
     # The model's age at the window's end, in days: its training commit's time to the window's
     # end. 180: credit behaviour moves with the economy, and defaults take months to be known,

@@ -2,10 +2,12 @@
 
 Degradation rules (limits in policy.yaml retrain.*; a null limit switches its rule off); any
 one that fires is an alarm, and an alarm means retrain:
-- live ROC AUC, on the monitored version's approvals with an outcome (at least
-  min_labelled_rows of them), below the same figure on its reference's approved test rows
-  (views.approved: like with like) by more than live_auc_drop, the shortfall's whole interval
-  beyond it (the noise of the live figure and of the reference's both counted)
+- live ROC AUC, on the monitored version's approvals with an outcome, below the same figure
+  on its reference's approved test rows (views.approved: like with like) by more than
+  live_auc_drop, the shortfall's whole interval beyond it (the noise of the live figure and
+  of the reference's both counted, so few outcomes give a wide interval, not a false alarm);
+  judged with at least min_labelled_rows outcomes in the window, every version's (fewer:
+  nothing new for a retrain to learn)
 - estimated ROC AUC (from scores alone, every prediction) below the reference test set's
   (all rows, as the estimate) by more than estimated_auc_drop
 - a share of the input features at drift level alert of at least drift_alert_share, with at
@@ -151,11 +153,12 @@ def _live_auc(monitoring: dict, view: dict | None, params: RetrainParams) -> tup
         return False, "live ROC AUC: rule off (retrain.live_auc_drop is null)"
     if live is None:
         return False, "live ROC AUC: no outcomes yet, not judged"
-    rows = _number(monitoring, "live", "rows")
-    if rows < params.min_labelled_rows:
+    _number(monitoring, "live", "rows")  # the approvals it was measured on (its interval's)
+    labelled = _number(monitoring, "window", "with_outcome_all_versions")
+    if labelled < params.min_labelled_rows:
         return False, (
-            f"live ROC AUC: {rows} of the model's approvals with an outcome < min_labelled_rows"
-            f" {params.min_labelled_rows}, not judged"
+            f"live ROC AUC: {labelled} labelled rows (every version) < min_labelled_rows"
+            f" {params.min_labelled_rows}: nothing new to learn yet, not judged"
         )
     value = _number(monitoring, "live", "metrics", "roc_auc", "value")
     if value is None:  # live_performance's answer when the outcomes hold one class only
