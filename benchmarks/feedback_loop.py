@@ -302,7 +302,7 @@ def monitor_and_decide(arm: Arm, since: datetime, until: datetime) -> dict:
     decided = arm.clone.modelops(
         "retrain", "decide", "--monitoring", str(arm.reports / "monitoring.json"),
         "--reference", str(arm.bundle / "reference.json"),
-        "--trained-at", manifest["committed_at"], check=False,
+        "--trained-at", manifest["committed_at"], "--store", arm.store, check=False,
     )  # fmt: skip
     if decided.returncode not in (0, 1):
         raise SystemExit(f"arm {arm.name}: retrain decide failed:\n{decided.stderr}")

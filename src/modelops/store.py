@@ -371,6 +371,21 @@ class PredictionStore:
         except SQLAlchemyError as err:
             raise StoreUnavailable(_reason(err)) from None
 
+    def outcome_counts(self, since: datetime, until: datetime) -> dict[str, tuple[int, int]]:
+        """Model version -> (predictions, of them with an outcome) for the predictions made in
+        [since, until), every version (an outcome counts once recorded, as in window)."""
+        query = (
+            select(Prediction.model_version, func.count(), func.count(Outcome.prediction_id))
+            .outerjoin(Outcome, Outcome.prediction_id == Prediction.prediction_id)
+            .where(Prediction.predicted_at >= since, Prediction.predicted_at < until)
+            .group_by(Prediction.model_version)
+        )
+        try:
+            with self.engine.connect() as connection:
+                return {v: (int(n), int(k)) for v, n, k in connection.execute(query)}
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
     def refusals(self, since: datetime, until: datetime, version: str | None) -> dict:
         """Refused requests in [since, until): {"requests": n, "by_rule": {rule: n}}."""
         where = [Refusal.refused_at >= since, Refusal.refused_at < until]

@@ -45,10 +45,11 @@ def report(tmp_path_factory, sample, features, sample_contract, sample_params):
     for prediction_id, outcome in outcomes:
         store.record_outcome(prediction_id, outcome, START + timedelta(days=20))
     p = np.linspace(0.01, 0.99, 200)
+    is_bad = (p > 0.5) | (np.arange(200) % 5 == 0)  # approved test rows default too
     reference = Reference(
-        build_reference(sample, features, sample_contract, p, p > 0.5, p > 0.5, 0.5,
+        build_reference(sample, features, sample_contract, p, is_bad, p > 0.5, 0.5,
                         {"roc_auc": 0.8, "brier": 0.1, "business": {"value_per_application": 1.0}},
-                        10, 10),
+                        np.full(200, 1000.0), sample_params.business, sample_params.monitor),
         "test",
     )  # fmt: skip
     found = monitor_window(store, reference, sample_contract, sample_params, START,

@@ -11,9 +11,11 @@ from support.config import write_config
 from modelops.config.params import MonitorParams, load_params
 from modelops.errors import ConfigError
 from modelops.monitor.drift import FeatureDrift
+from modelops.monitor.run import judged_against
 from modelops.monitor.verdict import Findings, verdict
 
 PARAMS = MonitorParams()
+# All test rows: what the estimate is judged against. Live figures are judged against APPROVED.
 REFERENCE = {"roc_auc": 0.84, "business.value_per_application": 40.0, "brier": 0.13}
 
 
@@ -22,12 +24,23 @@ def drift(name: str, level: str = "ok", psi: float = 0.01, distance: float = 0.0
                         ("≤ 1", "> 1"))  # fmt: skip
 
 
-def live(auc=(0.84, 0.82, 0.86), value=(40.0, 35.0, 45.0), rows=1000):
-    def metric(v):
-        return dict(zip(("value", "low", "high"), v, strict=True))
+def metric(v):
+    return dict(zip(("value", "low", "high"), v, strict=True))
 
-    return {"rows": rows, "metrics": {"roc_auc": metric(auc),
-                                      "business.value_per_application": metric(value)}}  # fmt: skip
+
+# The reference's approved view, as build_reference writes it: ~470 approved test rows, the
+# healthy model's ROC AUC among them 0.69 (far below the 0.84 over all rows), 90% intervals.
+APPROVED = {"rows": 470, "confidence": 0.9,
+            "metrics": {"roc_auc": metric((0.69, 0.62, 0.76)),
+                        "business.value_per_application": metric((74.0, 57.0, 91.0))}}  # fmt: skip
+
+
+def live(auc=(0.71, 0.67, 0.75), value=(75.0, 65.0, 85.0), rows=1000):
+    """live_performance's output on the model's approvals, judged against APPROVED as the
+    monitor does (run.judged_against)."""
+    raw = {"rows": rows, "metrics": {"roc_auc": metric(auc),
+                                     "business.value_per_application": metric(value)}}  # fmt: skip
+    return judged_against(raw, APPROVED, PARAMS.confidence)
 
 
 OK = Findings(
@@ -69,23 +82,30 @@ CASES = [
     ("refused_alert", {"refused_share": 0.2}, "alert", [("alert", "input.refused")],
      ("20.0%", "limit 5.0%")),
     ("refusals_not_counted", {"refused_share": None}, "ok", [], ()),
-    ("live_auc_noise", {"live": live(auc=(0.82, 0.78, 0.86))}, "ok", [], ()),
-    ("live_auc_warn", {"live": live(auc=(0.80, 0.76, 0.84))}, "warn", [("warn", "live.roc_auc")],
-     ("0.800 [0.760, 0.840]", "reference 0.840 - 0.03")),
-    # The point is far below, but the interval reaches back: a warn, not an alert.
-    ("live_auc_wide", {"live": live(auc=(0.70, 0.55, 0.80))}, "warn",
-     [("warn", "live.roc_auc")], ()),
-    ("live_auc_alert", {"live": live(auc=(0.70, 0.66, 0.74))}, "alert",
-     [("alert", "live.roc_auc")], ("all of it below the reference 0.840 - 0.05",)),
-    ("live_value_warn", {"live": live(value=(33.0, 25.0, 41.0))}, "warn",
-     [("warn", "live.business.value_per_application")], ("33.000", "40.000 - 5")),
-    ("live_value_alert", {"live": live(value=(20.0, 15.0, 25.0))}, "alert",
-     [("alert", "live.business.value_per_application")], ("40.000 - 10",)),
+    # A healthy model: 0.71 among approved loans is far below the 0.84 over all test rows,
+    # and is no fall: the like-for-like figure is the approved test rows' 0.69.
+    ("live_auc_healthy", {}, "ok", [], ()),
+    ("live_auc_noise", {"live": live(auc=(0.64, 0.60, 0.68))}, "ok", [], ()),
+    ("live_auc_warn", {"live": live(auc=(0.575, 0.545, 0.605))}, "warn",
+     [("warn", "live.roc_auc")],
+     ("live ROC AUC among approved loans 0.575 [0.545, 0.605] vs 0.690 on the test set's "
+      "approved rows", "below it by 0.115, more than 0.03 beyond the noise of both")),
+    # The point is far below, but the interval reaches back: not a finding.
+    ("live_auc_wide", {"live": live(auc=(0.58, 0.40, 0.76))}, "ok", [], ()),
+    ("live_auc_alert", {"live": live(auc=(0.52, 0.49, 0.55))}, "alert",
+     [("alert", "live.roc_auc")], ("0.520 [0.490, 0.550] vs 0.690", "more than 0.05")),
+    ("live_value_warn", {"live": live(value=(50.0, 45.0, 55.0))}, "warn",
+     [("warn", "live.business.value_per_application")],
+     ("value per approved application 50.00 [45.00, 55.00] vs 74.00", "more than 5 ")),
+    ("live_value_alert", {"live": live(value=(40.0, 36.0, 44.0))}, "alert",
+     [("alert", "live.business.value_per_application")], ("more than 10 ",)),
     ("live_auc_not_computable",
-     {"live": {"rows": 1000, "metrics": {"roc_auc": NONE}}}, "ok", [], ()),
+     {"live": judged_against({"rows": 1000, "metrics": {"roc_auc": NONE}}, APPROVED, 0.9)},
+     "warn", [("warn", "live.roc_auc"), ("warn", "live.business.value_per_application")],
+     ("live ROC AUC among approved loans: the outcomes hold one class only, not judged",)),
     ("no_outcomes_yet", {"live": None}, "ok", [], ()),
     ("few_outcomes", {"live": live(auc=(0.5, 0.4, 0.6), rows=120)}, "warn",
-     [("warn", "coverage")], ("120 predictions have outcomes", "min_rows 500")),
+     [("warn", "coverage")], ("120 of the model's approvals have an outcome", "min_rows 500")),
     ("estimate_warn", {"estimated": {"roc_auc": 0.80}}, "warn", [("warn", "estimated.roc_auc")],
      ("0.800", "0.840 - 0.03", "assumes")),
     ("estimate_never_alerts", {"estimated": {"roc_auc": 0.55}}, "warn",

@@ -42,11 +42,12 @@ def store(tmp_path_factory, sample, features):
 
 
 @pytest.fixture(scope="module")
-def reference(sample, features, sample_contract):
+def reference(sample, features, sample_contract, sample_params):
     p = np.linspace(0.01, 0.99, 200)
     reference = build_reference(
         sample, features, sample_contract, p, p > 0.5, p > 0.5, 0.5,
-        {"roc_auc": 0.8, "brier": 0.1, "business": {"value_per_application": 1.0}}, 10, 10,
+        {"roc_auc": 0.8, "brier": 0.1, "business": {"value_per_application": 1.0}},
+        np.full(200, 1000.0), sample_params.business, sample_params.monitor,
     )  # fmt: skip
     return Reference(reference, "test")
 

@@ -1,25 +1,36 @@
 """Protects `modelops retrain decide` as a user runs it: keep is exit 0 with its one line,
-retrain is exit 1 with every reason on stdout and one error line, a report or reference that
-is missing, not JSON or lacks a key is exit 2 with one line naming it, never a traceback."""
+retrain is exit 1 with every reason on stdout and one error line (an alarm and a scheduled
+retrain each said as such, and written as JSON with --output), the schedule's new outcomes
+counted in a real store across versions, a report or reference that is missing, not JSON or
+lacks a key (an old reference without its approved view among them) is exit 2 with one line
+naming it, never a traceback."""
 
 import json
 import os
 import subprocess
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from support.cli import console, in_process
 from support.config import write_config
 
-REFERENCE = {"schema": 1, "metrics": {"roc_auc": 0.875, "brier": 0.13}}
+from modelops.store import Decision, PredictionStore
+
+APPROVED = {"rows": 470, "confidence": 0.9,
+            "metrics": {"roc_auc": {"value": 0.69, "low": 0.62, "high": 0.76}}}  # fmt: skip
+REFERENCE = {"schema": 1, "metrics": {"roc_auc": 0.875, "brier": 0.13},
+             "views": {"approved": APPROVED}}  # fmt: skip
 
 
-def report(low=0.8125, alerts=0, live=True) -> dict:
-    auc = {"value": 0.84, "low": low, "high": 0.88, "reference": 0.875}
+def report(auc=(0.71, 0.67, 0.75), alerts=0, live=True) -> dict:
+    metric = {**dict(zip(("value", "low", "high"), auc, strict=True)), "reference": 0.69}
     return {
-        "window": {"until": "2025-07-01T00:00:00+00:00", "with_outcome": 1000},
+        "window": {"until": "2025-07-01T00:00:00+00:00", "with_outcome": 1000,
+                   "with_outcome_all_versions": 1000},
         "drift": {"features": [{"name": f"f{i}", "level": "alert" if i < alerts else "ok"}
                                for i in range(8)]},
-        "live": {"rows": 1000, "metrics": {"roc_auc": auc}} if live else None,
+        "live": {"rows": 1000, "confidence": 0.9, "metrics": {"roc_auc": metric}}
+        if live else None,
         "estimated": {"roc_auc": 0.87},
     }  # fmt: skip
 
@@ -52,9 +63,11 @@ def test_keep_is_exit_0_with_one_line(folder):
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "keep: every rule holds: live ROC AUC low end 0.812 >= floor 0.75; estimated ROC AUC "
-        "0.870 >= reference 0.875 - 0.05; drift: 0 of 8 features at drift alert (0%) < 25%; "
-        "model age 30.0 days <= 180"
+        "keep: every rule holds: live ROC AUC among approved loans 0.710 [0.670, 0.750] vs "
+        "0.690 on the test set's approved rows (shortfall -0.020 [-0.101, 0.061]): not below "
+        "it by more than 0.05 beyond the noise; estimated ROC AUC 0.870 >= reference 0.875 - "
+        "0.05; drift: 0 of 8 features at drift alert (0%) < 25%; model age 30.0 days <= 180; "
+        "schedule: off (retrain.schedule_min_outcomes is null)"
     ]
 
 
@@ -66,15 +79,81 @@ def test_no_outcomes_yet_is_said_not_judged(folder):
 
 
 def test_retrain_is_exit_1_with_every_reason(folder):
-    write(folder, report(low=0.7, alerts=3))
-    result = in_process(folder, "retrain", "decide", "--trained-at", "2024-01-01T00:00:00Z")
+    write(folder, report(auc=(0.5, 0.47, 0.53), alerts=3))
+    output = folder / "decision.json"
+    result = in_process(folder, "retrain", "decide", "--trained-at", "2024-01-01T00:00:00Z",
+                        "--output", output)  # fmt: skip
     lines = result.stdout.splitlines()
-    assert [line.split(" ")[:2] for line in lines] == [
-        ["retrain:", "live"], ["retrain:", "drift:"], ["retrain:", "model"]
+    assert [line.split(" ")[:3] for line in lines] == [
+        ["retrain:", "alarm:", "live"], ["retrain:", "alarm:", "drift:"],
+        ["retrain:", "alarm:", "model"]
     ]  # fmt: skip
-    assert "0.700 below the floor 0.75" in lines[0]
+    assert "0.500 [0.470, 0.530] vs 0.690 on the test set's approved rows" in lines[0]
     assert "model age 547.0 days above max_model_age_days 180" in lines[2]
-    one_error_line(result, 1, "retrain: 3 reasons", "reports/monitoring.json")
+    one_error_line(result, 1, "retrain (alarm): 3 alarms", "reports/monitoring.json")
+    written = json.loads(output.read_text(encoding="utf-8"))
+    assert (written["kind"], written["retrain"], len(written["alarms"])) == ("alarm", True, 3)
+    assert written["scheduled"] == []
+
+
+def test_an_old_reference_without_the_approved_view_is_refused(folder):
+    """Never judged against the all-rows 0.875 instead: exit 2 naming the file and field."""
+    old = {"schema": 1, "metrics": {"roc_auc": 0.875, "brier": 0.13}}
+    (folder / "reports/reference.json").write_text(json.dumps(old), encoding="utf-8")
+    result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
+    one_error_line(result, 2, "reports/reference.json", "lacks 'views.approved'",
+                   "modelops evaluate")  # fmt: skip
+
+
+def store_with_outcomes(path, trained_at: datetime) -> str:
+    """A real store: v1 served before and after the training time, v2 after it; outcomes of
+    300 of v1's and 250 of v2's predictions made since, and of 400 made before (not new)."""
+    url = f"sqlite:///{path}"
+    store = PredictionStore(url)
+    store.create_schema()
+    # (version, first prediction, predictions with an outcome); 10 more of each without one
+    runs = [("v1", trained_at - timedelta(days=5), 400), ("v1", trained_at, 300),
+            ("v2", trained_at + timedelta(days=3), 250)]  # fmt: skip
+    decisions, labelled = [], []
+    for version, start, with_outcome in runs:
+        for i in range(with_outcome + 10):
+            prediction_id = f"{len(decisions):036d}"
+            decisions.append(Decision(prediction_id, start + timedelta(minutes=i), version,
+                                      {"Amount": 1000}, 0.2, "approve", 0.5))  # fmt: skip
+            if i < with_outcome:
+                labelled.append((prediction_id, start + timedelta(minutes=i, hours=1)))
+    store.record(decisions)
+    for prediction_id, observed in labelled:
+        store.record_outcome(prediction_id, "good", observed)
+    store.dispose()
+    return url
+
+
+def test_a_scheduled_retrain_counts_every_versions_new_outcomes(folder, raw_params):
+    """550 new outcomes (300 of v1 and 250 of v2 since training) against a schedule of 500: a
+    scheduled retrain, exit 1 as any retrain, said and written as scheduled, not an alarm."""
+    trained = datetime(2025, 6, 1, tzinfo=UTC)
+    url = store_with_outcomes(folder / "store.db", trained)
+    write_config(folder / "params.yaml",
+                 {**raw_params, "retrain": {"schedule_min_outcomes": 500}})  # fmt: skip
+    output = folder / "decision.json"
+    result = in_process(folder, "retrain", "decide", "--trained-at", trained.isoformat(),
+                        "--store", url, "--output", output)  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "retrain: scheduled: 550 new labelled outcomes since the model was trained >= "
+        "schedule_min_outcomes 500 (the gate decides)"
+    )
+    assert lines[1].startswith("retrain: no alarm: live ROC AUC among approved loans 0.710")
+    one_error_line(result, 1, "retrain (scheduled): 1 scheduled retrain")
+    written = json.loads(output.read_text(encoding="utf-8"))
+    assert (written["kind"], written["alarms"], len(written["scheduled"])) == ("scheduled", [], 1)
+    write_config(folder / "params.yaml",
+                 {**raw_params, "retrain": {"schedule_min_outcomes": 551}})  # fmt: skip
+    result = in_process(folder, "retrain", "decide", "--trained-at", trained.isoformat(),
+                        "--store", url)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "schedule: 550 new labelled outcomes < 551" in result.stdout
 
 
 def test_the_model_age_defaults_to_dvc_locks_last_commit(folder):
@@ -86,7 +165,7 @@ def test_the_model_age_defaults_to_dvc_locks_last_commit(folder):
                        cwd=folder, check=True, env={**os.environ, **when})  # fmt: skip
     result = in_process(folder, "retrain", "decide")
     assert "model age 212.0 days above max_model_age_days 180" in result.stdout
-    one_error_line(result, 1, "retrain: 1 reason ")
+    one_error_line(result, 1, "retrain (alarm): 1 alarm ")
 
 
 def test_without_git_or_trained_at_the_age_is_unknown(folder):
@@ -120,10 +199,11 @@ def test_bad_input_is_exit_2_with_one_line(folder, monitoring, args, words):
 
 
 def test_a_reference_that_is_not_the_monitors_is_refused(folder):
-    other = {"metrics": {"roc_auc": 0.8}}
+    view = {**APPROVED, "metrics": {"roc_auc": {"value": 0.8, "low": 0.75, "high": 0.85}}}
+    other = {"metrics": {"roc_auc": 0.85}, "views": {"approved": view}}
     (folder / "reports/reference.json").write_text(json.dumps(other), encoding="utf-8")
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
-    one_error_line(result, 2, "not the reference the monitor used", "0.8000", "0.8750")
+    one_error_line(result, 2, "not the reference the monitor used", "0.8000", "0.6900")
 
 
 def test_a_bad_retrain_section_names_the_file_and_key(folder, raw_params):
@@ -133,7 +213,7 @@ def test_a_bad_retrain_section_names_the_file_and_key(folder, raw_params):
 
 
 def test_the_console_script_answers_alike(folder):
-    write(folder, report(low=0.7))
+    write(folder, report(auc=(0.5, 0.47, 0.53)))
     result = console(folder, "retrain", "decide", "--trained-at", "2025-06-01")
-    assert result.stdout.startswith("retrain: live ROC AUC interval low end 0.700")
-    one_error_line(result, 1, "retrain: 1 reason ")
+    assert result.stdout.startswith("retrain: alarm: live ROC AUC among approved loans 0.500")
+    one_error_line(result, 1, "retrain (alarm): 1 alarm ")

@@ -2,8 +2,9 @@
 real on a copy of the project as git would commit it, with no DVC cache or remote, a short run
 (2 periods of 300 applications, both arms) serves every application, takes outcomes back,
 exports them within the contract, and in arm (b) runs the retrain policy, the pipeline and the
-gate. Outcomes arrive in their own period (--delay 0) and the policy's live floor is set out of
-reach (--set, in policy.yaml), so that arm (b) retrains in period 1 with feedback to export.
+gate. Outcomes arrive in their own period (--delay 0) and a scheduled retrain is due after 30
+new outcomes (--set, in policy.yaml), so that arm (b) retrains in period 1 with feedback to
+export.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.slow
 PERIODS, ROWS = 2, 300
 RETRAIN_AT_ONCE = (
     "--delay", "0",
-    "--set", "retrain.live_auc_floor=0.99",
+    "--set", "retrain.schedule_min_outcomes=30",
     "--set", "retrain.min_labelled_rows=30",
 )  # fmt: skip
 TABLE_ROW = re.compile(r"^\| (\d+) \| ")
@@ -100,7 +101,7 @@ def test_arm_b_ran_the_policy_and_the_gate(simulation, table):
     assert arms(table[1]["policy"])[1] == "retrain"
     decisions = simulation.stdout.split("Retrain decisions in (b)")[1].splitlines()
     retrain = next(line for line in decisions if line.startswith("- period 1: "))
-    # The floor is the one --set wrote into policy.yaml: the policy read it from there.
-    assert "below the floor 0.99" in retrain, retrain
+    # The schedule is the one --set wrote into policy.yaml: the policy read it from there.
+    assert "scheduled: " in retrain and "schedule_min_outcomes 30" in retrain, retrain
     assert "gate passed" in retrain or "gate failed" in retrain, retrain  # either is an outcome
     assert table[PERIODS]["retrains so far (b)"].endswith("(1 tried)")

@@ -241,8 +241,9 @@ def evaluate(
         result["predicted"] == target.positive,
         model.threshold,
         result["metrics"],
-        params.monitor.bins,
-        params.monitor.calibration_bins,
+        test[params.business.amount_column].to_numpy(dtype=float),
+        params.business,
+        params.monitor,
     )
     # Rejections are explained against it: it travels with the model in the same file.
     result["reference"]["applicant"] = reference_applicant(

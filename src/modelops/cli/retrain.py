@@ -27,7 +27,10 @@ def retrain_decide(
     ] = paths.MONITORING,
     reference: Annotated[
         Path,
-        typer.Option(help="The model's reference: its test set's roc_auc is the estimate's base."),
+        typer.Option(
+            help="The monitored model's reference: live ROC AUC is judged against its test "
+            "rows the model approves, the estimate against all its test rows."
+        ),
     ] = paths.REFERENCE,
     trained_at: Annotated[
         str | None,
@@ -36,52 +39,97 @@ def retrain_decide(
             "the last commit that changed dvc.lock."
         ),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="Store URL, read only when retrain.schedule_min_outcomes is set (to count the "
+            "new outcomes). Default: $MODELOPS_STORE_URL, else serve.store_url."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Also write the decision here as JSON (kind: alarm, scheduled, keep)."),
+    ] = None,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Retrain or keep the served model, every reason on a line: exit 0 keep, 1 retrain,
-    2 bad input."""
+    """Retrain or keep the served model, every reason on a line: exit 0 keep, 1 retrain (an
+    alarm or a scheduled retrain: the first line says which), 2 bad input."""
     from modelops.errors import CheckFailed, InputError
-    from modelops.files import read_json
-    from modelops.retrain.policy import decide, model_age_days
+    from modelops.files import json_text, read_json, write_text
+    from modelops.retrain.policy import decide, model_age_days, window_end
 
-    policy = read_params(params_file).retrain
+    params = read_params(params_file)
+    policy = params.retrain
     report = read_json(monitoring, "monitoring report")
     if not isinstance(report, dict):
         raise InputError(f"{monitoring}: not a monitoring report (a JSON object)")
-    metrics = _reference_metrics(reference, report)
+    metrics, approved = _reference(reference, report)
     try:
-        age = None
-        if policy.max_model_age_days is not None:
-            age = model_age_days(report, _training_time(trained_at))
-        decision = decide(report, metrics, age, policy)
+        age = new = None
+        if policy.max_model_age_days is not None or policy.schedule_min_outcomes is not None:
+            trained = _training_time(trained_at)
+            if policy.max_model_age_days is not None:
+                age = model_age_days(report, trained)
+            if policy.schedule_min_outcomes is not None:
+                new = _new_outcomes(store, params, params_file, trained, window_end(report))
+        decision = decide(report, metrics, approved, age, policy, new)
     except ValueError as err:
         raise InputError(f"{monitoring}: {err}") from None
     verdict = "retrain" if decision.retrain else "keep"
     for reason in decision.reasons:
-        typer.echo(f"{verdict}: {reason}")
+        kind = "alarm: " if reason in decision.alarms else ""
+        typer.echo(f"{verdict}: {kind}{reason}")
+    if output is not None:
+        write_text(json_text(decision.as_dict()), output)
     if decision.retrain:
-        count = len(decision.reasons)
-        raise CheckFailed(f"retrain: {count} reason{'s' * (count > 1)} (see above; {monitoring})")
+        count = len(decision.alarms) or len(decision.scheduled)
+        what = "alarm" if decision.kind == "alarm" else "scheduled retrain"
+        plural = "s" * (count > 1)
+        raise CheckFailed(f"retrain ({decision.kind}): {count} {what}{plural} (see {monitoring})")
 
 
-def _reference_metrics(path: Path, report: dict) -> dict:
-    """The reference file's metrics; when the report shows the reference it was measured
-    against (live.metrics.roc_auc.reference), the file must agree with it."""
+def _new_outcomes(store, params, params_file: Path, trained, until) -> int:
+    """The labelled outcomes of predictions made since the model was trained, every version."""
+    from modelops.cli.app import store_url
+    from modelops.errors import InputError
+    from modelops.retrain.policy import new_labelled_outcomes
+    from modelops.store import PredictionStore, StoreUnavailable
+
+    prediction_store = PredictionStore(store_url(store, params.serve, params_file), read_only=True)
+    try:
+        return new_labelled_outcomes(prediction_store, trained, until)
+    except StoreUnavailable as err:
+        raise InputError(f"store {prediction_store.shown_url}: {err}") from None
+    finally:
+        prediction_store.dispose()
+
+
+def _reference(path: Path, report: dict) -> tuple[dict, dict | None]:
+    """The reference file's metrics (all test rows) and, when the report has live outcomes, its
+    approved view (an old reference without it is refused, naming the file and the field).
+    The report shows the reference figure its live ROC AUC was judged against
+    (live.metrics.roc_auc.reference): the file must agree with it."""
     from modelops.errors import InputError
     from modelops.files import read_json
+    from modelops.monitor.reference import approved_view_in
 
     data = read_json(path, "reference")
     metrics = data.get("metrics") if isinstance(data, dict) else None
     if not isinstance(metrics, dict) or not isinstance(metrics.get("roc_auc"), int | float):
         raise InputError(f"{path}: not a monitoring reference (no metrics.roc_auc)")
     live = report.get("live")
-    used = live.get("metrics", {}).get("roc_auc", {}).get("reference") if live else None
-    if isinstance(used, int | float) and abs(used - metrics["roc_auc"]) > 1e-9:
+    if not isinstance(live, dict):  # null: no outcomes yet (anything else: decide names it)
+        return metrics, None
+    approved = approved_view_in(data, str(path))
+    auc = live.get("metrics", {}).get("roc_auc") if isinstance(live.get("metrics"), dict) else None
+    used = auc.get("reference") if isinstance(auc, dict) else None
+    base = approved["metrics"]["roc_auc"]["value"]
+    if isinstance(used, int | float) and abs(used - base) > 1e-9:
         raise InputError(
-            f"{path}: roc_auc {metrics['roc_auc']:.4f} is not the reference the monitor used "
+            f"{path}: views.approved roc_auc {base:.4f} is not the reference the monitor used "
             f"({used:.4f}): give the monitored model's reference with --reference"
         )
-    return metrics
+    return metrics, approved
 
 
 def _training_time(trained_at: str | None):

@@ -38,6 +38,7 @@ def render_markdown(report: dict) -> str:
         f"Model **{_cell(w['model_version'])}**, {w['since']} to {w['until']}: "
         f"{w['predictions']} predictions, {w['with_outcome']} with an outcome.",
         "",
+        *_versions(w),
     ]
     lines += [
         f"- **{r['level']}** `{r['check']}`: {_cell(r['message'])}" for r in report["reasons"]
@@ -115,30 +116,68 @@ def _exploration(cost: dict | None) -> list[str]:
     return lines
 
 
+def _all_rows(estimated: dict) -> str:
+    base = (estimated.get("reference") or {}).get("roc_auc")
+    return "" if base is None else f" vs {_num(base)} on all the test set's rows"
+
+
+def _reference_rows(live: dict) -> str:
+    rows = live.get("reference_rows")
+    view = live.get("reference_view", "the test set's rows the model approves")
+    return view if rows is None else f"{view} ({rows} rows)"
+
+
+def _shortfall(gap: dict | None) -> str:
+    if not gap:
+        return "n/a"
+    return f"{_num(gap['value'])} ([{_num(gap['low'])}, {_num(gap['high'])}])"
+
+
+def _versions(window: dict) -> list[str]:
+    """Every version served in the window, when more than one: outcomes count across them."""
+    versions = window.get("versions") or []
+    if len(versions) < 2:
+        return []
+    shown = ", ".join(
+        f"{_cell(v['version'])} {v['predictions']} ({v['with_outcome']} with an outcome)"
+        for v in versions
+    )
+    return [
+        f"Versions served in the window: {shown}; {window['with_outcome_all_versions']} "
+        "outcomes in all (what a retrain learns from). Drift and performance below are "
+        f"{_cell(window['model_version'])}'s, against its own reference.",
+        "",
+    ]
+
+
 def _performance(report: dict) -> list[str]:
     lines = ["### Performance", ""]
     live, estimated = report.get("live"), report.get("estimated")
     if live is None:
         lines += ["Live: too few outcomes yet.", ""]
     else:
+        delay = _num(live["label_delay_days"]["median"], 0)
         lines += [
-            f"Live, on {live['rows']} predictions with an outcome (label coverage "
-            f"{_num(live['label_coverage'])}, median delay {_num(live['label_delay_days']['median'], 0)} days; "  # noqa: E501
-            "by decision below: approvals only, in practice):",
+            f"Live, on {live['rows']} of the model's approvals with an outcome (label coverage "
+            f"{_num(live['label_coverage'])}, median delay {delay} days), each figure judged "
+            f"against the same figure on {_reference_rows(live)}: like with like (approvals by "
+            "exploration and rejections are not in it).",
             "",
-            f"| metric | live | {live['confidence']:.0%} interval | reference |",
-            "|---|---|---|---|",
+            f"| metric | live | {live['confidence']:.0%} interval | judged against | "
+            "shortfall (interval) |",
+            "|---|---|---|---|---|",
         ]
         for name, m in live["metrics"].items():
             interval = f"[{_num(m.get('low'))}, {_num(m.get('high'))}]"
             lines.append(
                 f"| {name} | {_num(m['value'])} | {interval} | {_num(m.get('reference'))} |"
+                f" {_shortfall(m.get('shortfall'))} |"
             )
         lines.append("")
     if estimated is not None:
         lines += [
             f"Estimated on all {estimated['rows']} predictions (before outcomes): ROC AUC "
-            f"{_num(estimated['roc_auc'])}, business value per application "
+            f"{_num(estimated['roc_auc'])}{_all_rows(estimated)}, business value per application "
             f"{_num(estimated['business.value_per_application'], 2)}. {estimated['assumption']} "
             "A change in how applicants default given what they declare is invisible to the "
             "estimate: only live performance, once outcomes arrive, finds it.",

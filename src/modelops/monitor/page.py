@@ -336,12 +336,17 @@ def _performance_section(live: dict | None, estimated: dict | None, drift: dict)
     ]
     if live:
         delay = live.get("label_delay_days") or {}
+        rows = live.get("reference_rows")
+        view = _e(live.get("reference_view") or "the test set's rows the model approves")
         lines.append(
-            f"<p>Live: {_num(live.get('rows'))} predictions with an outcome, label coverage "
-            f"{_pct(live.get('label_coverage'))}; outcomes arrive after "
+            f"<p>Live: {_num(live.get('rows'))} of the model's approvals with an outcome, "
+            f"label coverage {_pct(live.get('label_coverage'))}; outcomes arrive after "
             f"{_num(delay.get('median'), 0)} days (median), {_num(delay.get('p90'), 0)} days "
             "(90th percentile). Outcomes come from approved applications: see the label "
-            "coverage by decision below.</p>"
+            "coverage by decision below. Each live figure is judged against the same figure "
+            f'on <span id="reference-view">{view}'
+            f"{'' if rows is None else f' ({_num(rows)} rows)'}</span>, like with like, "
+            "not on all its rows.</p>"
         )
     else:
         lines.append(
@@ -357,7 +362,8 @@ def _performance_section(live: dict | None, estimated: dict | None, drift: dict)
         interval = "interval" if confidence is None else f"{confidence:.0%} interval"
         lines += [
             '<table id="performance-table">',
-            "<thead><tr><th>metric</th><th class=num>reference</th><th class=num>live</th>"
+            "<thead><tr><th>metric</th><th class=num>reference (approved test rows)</th>"
+            "<th class=num>live</th>"
             f"<th>{interval}</th><th class=num>estimated</th></tr></thead><tbody>",
         ]
         # The approval rate needs no outcome: its reference comes with the drift checks.
@@ -369,13 +375,21 @@ def _performance_section(live: dict | None, estimated: dict | None, drift: dict)
     if estimated:
         lines.append(
             f'<p class="note">Estimated on {_num(estimated.get("rows"))} predictions from '
-            f"their calibrated probabilities. Assumption: {_e(estimated.get('assumption', ''))}"
-            "</p>"
+            f"their calibrated probabilities{_all_rows(estimated)}. Assumption: "
+            f"{_e(estimated.get('assumption', ''))}</p>"
         )
         lines += _confusion_table(estimated.get("confusion"))
     else:
         lines.append('<p class="empty" id="no-estimate">No estimate in this report.</p>')
     return [*lines, "</section>"]
+
+
+def _all_rows(estimated: dict) -> str:
+    """What the estimate (every prediction) is judged against: all the test set's rows."""
+    base = (estimated.get("reference") or {}).get("roc_auc")
+    if not _is_number(base):
+        return ""
+    return f", judged against all the test set's rows (ROC AUC {_num(base)})"
 
 
 def _coverage_section(coverage: dict | None) -> list[str]:

@@ -1,5 +1,17 @@
 """A monitoring run: one window of one model version's traffic against that model's
-reference, as one report (monitoring.json; the Markdown and the page are drawn from it)."""
+reference, as one report (monitoring.json; the Markdown and the page are drawn from it).
+
+What is judged per version and what across versions:
+- per version (the monitored one, against its own reference): feature and score drift, the
+  approval rate, the estimate, and live performance. Live performance is measured on the
+  version's own approvals with an outcome (approved by the model, not by exploration) and
+  judged against its reference's `views.approved`, the test rows the model approves: the
+  same kind of rows. A score, a threshold and so a ROC AUC belong to one model, so two
+  versions' outcomes are never pooled into one figure.
+- across versions: how many labelled outcomes the window holds (window.versions, one line
+  per version served in it, and window.with_outcome_all_versions). What a retrain would
+  learn from is every outcome, whichever version's decision brought it.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +25,25 @@ from modelops.config.params import Params
 from modelops.monitor.coverage import SELECTION_BIAS, coverage_by_decision, exploration_cost
 from modelops.monitor.drift import FeatureDrift, feature_drift, score_drift
 from modelops.monitor.estimate import estimated_performance
-from modelops.monitor.live import live_performance
-from modelops.monitor.reference import Reference
+from modelops.monitor.live import live_performance, shortfall
+from modelops.monitor.reference import APPROVED_ROWS, Reference
 from modelops.monitor.verdict import Findings, verdict
 from modelops.monitor.window import Window, read_window
 from modelops.store import PredictionStore
 
 # Live performance needs outcomes of both kinds; fewer labelled rows than this say nothing.
 MIN_LABELLED = 30
+LIVE_ROWS = "the predictions the model approved (not by exploration) that have an outcome"
+
+
+def outcomes_by_version(store: PredictionStore, since: datetime, until: datetime) -> list[dict]:
+    """Per model version with predictions made in [since, until): predictions and how many
+    have an outcome, largest first. Outcomes of every version: what a retrain learns from."""
+    counts = store.outcome_counts(since, until)
+    return [
+        {"version": v, "predictions": n, "with_outcome": k}
+        for v, (n, k) in sorted(counts.items(), key=lambda item: (-item[1][1], item[0]))
+    ]
 
 
 def monitor_window(
@@ -49,7 +72,12 @@ def monitor_window(
     asked = refused["requests"] + window.predictions
     refused_share = refused["requests"] / asked if asked else None
     labelled = ~np.isnan(window.is_bad)
-    live = _live(window, labelled, params)
+    # Live performance's rows: the model's own approvals with an outcome, as the reference's
+    # approved view (explored approvals are the model's rejections, scored above threshold).
+    judged = labelled & approved
+    live = _live(window, judged, params)
+    if live is not None:
+        live = judged_against(live, reference.approved(), settings.confidence)
     estimated = (
         estimated_performance(
             window.p_bad,
@@ -81,6 +109,8 @@ def monitor_window(
     if live is not None:
         live = {
             **live,
+            "view": LIVE_ROWS,
+            "reference_view": APPROVED_ROWS,
             "confidence": params.monitor.confidence,  # of the bootstrap intervals
             "label_coverage": float(labelled.mean()),
             "label_delay_days": {
@@ -88,8 +118,9 @@ def monitor_window(
                 "p90": float(np.quantile(delays, 0.9)),
             },
         }
-        for name, metric in live["metrics"].items():
-            metric["reference"] = reference.metrics.get(name)
+    if estimated is not None:  # the estimate covers every prediction: the all-rows figures
+        estimated = {**estimated, "reference": {"roc_auc": reference.metrics.get("roc_auc")}}
+    versions = outcomes_by_version(store, since, until)
     return {
         "verdict": level,
         "reasons": [{"level": r.level, "check": r.check, "message": r.message} for r in reasons],
@@ -100,6 +131,9 @@ def monitor_window(
             "predictions": window.predictions,
             "with_outcome": int(labelled.sum()),
             "reference": reference.source,
+            # Every version served in the window: outcomes are counted across versions.
+            "versions": versions,
+            "with_outcome_all_versions": sum(v["with_outcome"] for v in versions),
         },
         "drift": {
             "features": [_drift(d) for d in features],
@@ -126,7 +160,7 @@ def monitor_window(
         "exploration": _exploration(window, params),
         "live": live,
         "estimated": estimated,
-        "over_time": _over_time(window, labelled, reference, params, until - since),
+        "over_time": _over_time(window, labelled, judged, reference, params, until - since),
     }
 
 
@@ -143,6 +177,23 @@ def _exploration(window: Window, params: Params) -> dict:
         params.business.margin,
         params.business.loss_given_default,
     )
+
+
+def judged_against(live: dict, view: dict, confidence: float) -> dict:
+    """Each live metric with the reference figure it is judged against (the same metric on the
+    reference's approved view), that figure's interval, and the shortfall (reference - live)
+    with an interval counting both figures' noise."""
+    metrics = {}
+    for name, metric in live["metrics"].items():
+        base = view["metrics"].get(name) or {}
+        metrics[name] = {
+            **metric,
+            "reference": base.get("value"),
+            "reference_low": base.get("low"),
+            "reference_high": base.get("high"),
+            "shortfall": shortfall(metric, confidence, base, view.get("confidence", confidence)),
+        }
+    return {**live, "metrics": metrics, "reference_rows": view["rows"]}
 
 
 def _live(window: Window, labelled: np.ndarray, params: Params) -> dict | None:
@@ -179,10 +230,16 @@ def _drift(d: FeatureDrift) -> dict:
 
 
 def _over_time(
-    window: Window, labelled: np.ndarray, reference: Reference, params: Params, span: timedelta
+    window: Window,
+    labelled: np.ndarray,
+    judged: np.ndarray,
+    reference: Reference,
+    params: Params,
+    span: timedelta,
 ) -> list[dict]:
-    """Per day (per week beyond a month): predictions, label coverage, live and estimated
-    ROC AUC, so a slow decline shows before the window's totals move."""
+    """Per day (per week beyond a month): predictions, label coverage, live (on `judged`,
+    live performance's rows) and estimated ROC AUC, so a slow decline shows before the
+    window's totals move."""
     if not window.predictions:
         return []
     freq = "D" if span <= timedelta(days=31) else "W"
@@ -190,7 +247,7 @@ def _over_time(
     rows = []
     for period, index in periods.groupby(periods).groups.items():
         at = np.asarray(index)
-        known = at[labelled[at]]
+        known = at[judged[at]]
         y = window.is_bad[known].astype(bool)
         live_auc = _roc_auc(y, window.p_bad[known]) if len(known) >= MIN_LABELLED else None
         estimate = estimated_performance(
@@ -207,7 +264,7 @@ def _over_time(
                 "predictions": len(at),
                 "live_roc_auc": live_auc,
                 "estimated_roc_auc": estimate["roc_auc"],
-                "label_coverage": len(known) / len(at),
+                "label_coverage": float(labelled[at].mean()),
             }
         )
     return rows

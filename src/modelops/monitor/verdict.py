@@ -7,10 +7,15 @@ Rules (limits in policy.yaml monitor.*):
   approval_change_alert (share points); not judged on fewer than min_rows predictions
 - the share of requests refused as invalid input is above refused_warn or refused_alert; not
   judged on fewer than min_rows requests
-- live ROC AUC (outcomes known): below the reference by more than live_auc_drop_warn: warn;
-  the whole interval below the reference by more than live_auc_drop_alert: alert (a real
-  fall, not noise); the same for business value with value_drop_warn and value_drop_alert
-- fewer outcomes than min_rows: warn (coverage), live performance not judged
+- live ROC AUC (outcomes known), on the model's approvals with an outcome, against the same
+  figure on the reference's approved view (the test rows the model approves: like with like,
+  never the all-rows figure): the shortfall (reference - live) beyond live_auc_drop_warn
+  with its whole interval (both figures' noise counted, monitor.confidence): warn; beyond
+  live_auc_drop_alert: alert. The same for business value per approved application with
+  value_drop_warn and value_drop_alert. A live figure these outcomes cannot give: warn, not
+  judged
+- fewer of the model's approvals with an outcome than min_rows: warn (coverage), live
+  performance not judged
 - estimated ROC AUC (no outcomes) below the reference by more than estimated_auc_drop_warn:
   warn only, since the estimate assumes P(bad | score) has not changed
 - fewer predictions than min_rows: one warn, standing for every feature it leaves unjudged
@@ -52,9 +57,12 @@ class Findings:
     approval_rate: float
     reference_approval_rate: float
     refused_share: float | None  # None: the service's refusals were not counted
-    live: dict | None  # live_performance's output; None: no outcomes yet
+    # live_performance's output on the model's approvals with an outcome, each metric with its
+    # reference on the approved view and its shortfall (run.judged_against); None: no
+    # outcomes yet
+    live: dict | None
     estimated: dict | None  # estimated_performance's output
-    reference_metrics: dict  # the reference test set's: roc_auc, business.value_per_application
+    reference_metrics: dict  # the reference test set's, all rows: roc_auc (for the estimate)
     predictions: int
     requests: int | None = None  # predictions and refusals; None: refusals not counted
 
@@ -138,6 +146,12 @@ def _level(value: float, warn: float, alert: float) -> str | None:
     return "alert" if value > alert else "warn" if value > warn else None
 
 
+LIVE_LABELS = {
+    "roc_auc": ("ROC AUC among approved loans", "live_auc_drop", 3),
+    "business.value_per_application": ("value per approved application", "value_drop", 2),
+}
+
+
 def _live_reasons(findings: Findings, params: MonitorParams):
     if findings.live is None:
         return
@@ -146,30 +160,34 @@ def _live_reasons(findings: Findings, params: MonitorParams):
         yield Reason(
             "warn",
             "coverage",
-            f"{rows} predictions have outcomes, fewer than min_rows {params.min_rows}:"
-            " live performance not judged",
+            f"{rows} of the model's approvals have an outcome, fewer than min_rows"
+            f" {params.min_rows}: live performance not judged",
         )
         return
-    for name, drop in (
-        ("roc_auc", "live_auc_drop"),
-        ("business.value_per_application", "value_drop"),
-    ):
+    for name, (label, drop, digits) in LIVE_LABELS.items():
         metric = findings.live["metrics"].get(name, {})
-        reference = findings.reference_metrics.get(name)
-        if metric.get("value") is None or reference is None:
+        gap = metric.get("shortfall")
+        if metric.get("value") is None or gap is None:
+            why = metric.get("reason") or (
+                "no reference figure on the approved rows" if metric else "not measured"
+            )
+            yield Reason("warn", f"live.{name}", f"live {label}: {why}, not judged")
             continue
-        warn, alert = getattr(params, f"{drop}_warn"), getattr(params, f"{drop}_alert")
-        shown = f"live {name} {metric['value']:.3f} [{metric['low']:.3f}, {metric['high']:.3f}]"
-        if metric["high"] < reference - alert:
-            yield Reason(
-                "alert",
-                f"live.{name}",
-                f"{shown}: all of it below the reference {reference:.3f} - {alert:g}",
-            )
-        elif metric["value"] < reference - warn:
-            yield Reason(
-                "warn", f"live.{name}", f"{shown}: below the reference {reference:.3f} - {warn:g}"
-            )
+        n = f".{digits}f"
+        shown = (
+            f"live {label} {metric['value']:{n}} [{metric['low']:{n}}, {metric['high']:{n}}]"
+            f" vs {metric['reference']:{n}} on the test set's approved rows"
+        )
+        for level in ("alert", "warn"):
+            limit = getattr(params, f"{drop}_{level}")
+            if gap["low"] > limit:
+                yield Reason(
+                    level,
+                    f"live.{name}",
+                    f"{shown}: below it by {gap['value']:{n}}, more than {limit:g} beyond the"
+                    f" noise of both (shortfall [{gap['low']:{n}}, {gap['high']:{n}}])",
+                )
+                break
 
 
 def _estimate_reasons(findings: Findings, params: MonitorParams):
