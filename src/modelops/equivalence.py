@@ -23,6 +23,7 @@ from modelops.config.contract import Contract
 from modelops.config.metrics import METRICS, metric_value
 from modelops.config.params import Equivalence
 from modelops.config.reading import load_yaml, parse
+from modelops.data.split import reference_part
 from modelops.errors import InputError
 from modelops.git import file_at
 
@@ -160,9 +161,8 @@ def recorded_judge(repo: Path, commit: str, tolerance: Equivalence) -> Callable[
         contract = parse(Contract, load_yaml(contract_text, where) or {}, where)
         test = retrieve_output(repo, commit, str(paths.TEST))  # data: bytes only, never judged
         target = Target(contract.target.column, contract.target.positive)
-        return behaviour_against(
-            load_model(model_file), golden, metrics, read_table(test.path), target, tolerance
-        )
+        rows = reference_part(read_table(test.path))  # what metrics.json describes
+        return behaviour_against(load_model(model_file), golden, metrics, rows, target, tolerance)
 
     return judge
 

@@ -29,6 +29,7 @@ def test_ref_reads_committed_reports_not_working_tree(git_repo):
         "data_quality": None,
         "training": None,
         "fairness": None,
+        "candidate": None,
     }
 
 

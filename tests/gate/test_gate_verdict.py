@@ -72,6 +72,9 @@ def test_failing_verdict(gate_settings):
                     "roc_auc": {"point": 0.05, "low": 0.03, "high": 0.07},
                     "brier": {"point": 0.0, "low": -0.01, "high": 0.01},
                 },
+                "compared_on": None,
+                "challenger_metrics": None,
+                "champion_metrics": None,
             },
         },
         {

@@ -122,7 +122,7 @@ def stage_run(tmp_path_factory, cli, cli_params, contract_file) -> Path:
          "--quarantine", "quarantine.csv", "--report", "data_quality.json", *settings),
         ("split", "--input", "validated.parquet", "--train-output", "train.parquet",
          "--test-output", "test.parquet", *settings),
-        ("train", "--train", "train.parquet", "--model", "model.skops",
+        ("train", "--train", "train.parquet", "--test", "test.parquet", "--model", "model.skops",
          "--report", "training.json", *settings),
         ("evaluate", "--model", "model.skops", "--test", "test.parquet", "--train", "train.parquet",
          "--reports", "reports", *settings),

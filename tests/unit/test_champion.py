@@ -114,7 +114,7 @@ def test_drops_are_the_exact_differences_on_the_same_rows(
     # Each model decides at its own threshold: the value per application follows from it.
     assert theirs.metrics["threshold"] == pytest.approx(baseline.threshold)
     assert challenger.scored.metrics["threshold"] != theirs.metrics["threshold"]
-    found = drops(challenger, theirs, sample_params)
+    found = drops(challenger.scored, theirs, sample_params)
     assert set(found) == set(sample_params.gate.max_drop)
     for name, drop in found.items():
         before = metric_value(theirs.metrics, name)
@@ -126,7 +126,7 @@ def test_drops_are_the_exact_differences_on_the_same_rows(
 
 def test_a_model_against_itself_drops_nothing(baseline, small_holdout, target, sample_params):
     challenger = challenger_of(baseline, small_holdout, target, sample_params)
-    for name, drop in drops(challenger, challenger.scored, sample_params).items():
+    for name, drop in drops(challenger.scored, challenger.scored, sample_params).items():
         assert (drop.point, drop.low, drop.high) == (0.0, 0.0, 0.0), name
 
 
@@ -198,7 +198,7 @@ def test_baseline_model_from_the_cache_is_compared(model_repo, forest, baseline,
     assert same.note.startswith(f"{MODEL} from the DVC cache, md5 ")
     theirs = score_rows(baseline, small_holdout, target, sample_params.business)
     assert same.metrics == theirs.metrics
-    assert same.drops == drops(forest, theirs, sample_params)
+    assert same.drops == drops(forest.scored, theirs, sample_params)
     assert set(same.segments) == set(sample_params.evaluate.segments)
 
 
@@ -258,7 +258,7 @@ def test_a_higher_confidence_widens_the_interval_not_the_point(
     surer = sample_params.model_copy(
         update={"gate": gate.model_copy(update={"comparison": comparison})}
     )
-    usual, wide = drops(forest, theirs, sample_params), drops(forest, theirs, surer)
+    usual, wide = drops(forest.scored, theirs, sample_params), drops(forest.scored, theirs, surer)
     for name, drop in usual.items():
         assert wide[name].point == drop.point
         assert wide[name].low < drop.low and wide[name].high > drop.high, name

@@ -72,6 +72,7 @@ def runs(run_params_corpus, cli_params, stage_run, contract_file):
     cases = [(name, writer(file, edit), ()) for name, file, edit, _, _ in CASES]
     kept = [stage_run / name for name in KEPT]
     return run_params_corpus(cases, "train", "--train", stage_run / "train.parquet",
+                             "--test", stage_run / "test.parquet",
                              "--model", kept[0], "--report", kept[1],
                              "--contract", contract_file)  # fmt: skip
 

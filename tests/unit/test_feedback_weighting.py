@@ -1,20 +1,22 @@
-"""Protects train.feedback_weighting: with inverse_propensity each feedback row weighs
-1/propensity in the final fit and in the folds the threshold is chosen on, original rows 1;
-with none, provenance columns change nothing."""
+"""Protects the training weights: train.feedback_weighting inverse_propensity (each feedback
+row weighs 1/propensity) and train.original_weight (an original row's weight against a
+feedback row's), in the final fit, in the folds the threshold is chosen on and in the
+threshold's value; with neither, provenance columns change nothing."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import sklearn
 from sklearn.metrics import roc_auc_score
 
 from modelops.errors import InputError
 from modelops.model.persistence import load_model, save_model
-from modelops.model.pipeline import build_pipeline, feature_kinds
+from modelops.model.pipeline import build_pipeline, feature_kinds, p_bad_of
 from modelops.model.train import (
-    feedback_weights,
     out_of_fold_p_bad,
     request_feedback_weights,
     train_model,
+    training_weights,
 )
 
 
@@ -26,6 +28,8 @@ def feedback_train(small_train):
     table.loc[200:, "propensity"] = 1.0
     table.loc[200:219, "propensity"] = 0.1
     table.loc[200:, "prediction_id"] = [f"p{i}" for i in range(100)]
+    times = pd.Timestamp("2026-10-01", tz="UTC") + pd.to_timedelta(range(100), unit="h")
+    table["predicted_at"] = pd.Series(times, index=table.index[200:]).reindex(table.index)
     return table
 
 
@@ -39,10 +43,51 @@ def coefficients(trained) -> np.ndarray:
 
 
 def test_weights_are_the_inverse_propensity_for_feedback_and_one_elsewhere(feedback_train):
-    weights = feedback_weights(feedback_train, "inverse_propensity")
-    assert weights.tolist() == [1.0] * 200 + [10.0] * 20 + [1.0] * 80
-    assert feedback_weights(feedback_train, "none") is None
-    assert feedback_weights(feedback_train.drop(columns="propensity"), "inverse_propensity") is None
+    weights = training_weights(feedback_train, "inverse_propensity")
+    # Scaled to a mean of 1 (regularisation keeps its meaning); the ratios are the rule.
+    assert weights.mean() == pytest.approx(1.0)
+    assert (weights / weights[0]).tolist() == [1.0] * 200 + [10.0] * 20 + [1.0] * 80
+    assert training_weights(feedback_train, "none") is None
+    no_propensity = feedback_train.drop(columns="propensity")
+    assert training_weights(no_propensity, "inverse_propensity") is None
+
+
+def test_original_rows_weigh_original_weight_against_a_feedback_row(feedback_train, small_train):
+    weights = training_weights(feedback_train, "none", 0.25)
+    assert (weights / weights[-1]).tolist() == [0.25] * 200 + [1.0] * 100
+    both = training_weights(feedback_train, "inverse_propensity", 0.25)
+    assert (both / both[-1]).tolist() == [0.25] * 200 + [10.0] * 20 + [1.0] * 80
+    # Without feedback every row weighs the same: the unweighted fit, whatever the weight.
+    assert training_weights(small_train, "none", 0.25) is None
+
+
+def test_original_weight_moves_the_fit_towards_the_feedback(
+    feedback_train, params, features, target, business_params
+):
+    leaning = params.model_copy(update={"original_weight": 0.2})
+    trained = train_model(feedback_train, features, target, leaning, business_params)
+    even = train_model(feedback_train, features, target, params, business_params)
+    feedback = feedback_train.iloc[200:]
+    is_bad = (feedback[target.column] == target.positive).to_numpy()
+
+    def loss_on_feedback(model) -> float:
+        p = p_bad_of(model.classifier, feedback[features])
+        return float(-np.mean(np.where(is_bad, np.log(p), np.log(1 - p))))
+
+    assert loss_on_feedback(trained) < loss_on_feedback(even)
+
+
+def test_the_threshold_is_chosen_on_weighted_value():
+    from modelops.model.business import choose_threshold
+
+    p_bad = np.array([0.1, 0.2, 0.3, 0.4])
+    is_bad = np.array([False, False, True, False])
+    amount = np.ones(4)
+    # Unweighted, approving the good row at 0.4 does not pay for the bad one at 0.3 ...
+    assert choose_threshold(p_bad, is_bad, amount, 0.1, 0.5) == pytest.approx(0.25)
+    # ... weighted ten times, it does.
+    weights = np.array([1.0, 1.0, 1.0, 10.0])
+    assert choose_threshold(p_bad, is_bad, amount, 0.1, 0.5, weights) > 0.4
 
 
 def test_the_weights_reach_the_estimator_and_the_threshold_folds(
@@ -50,7 +95,7 @@ def test_the_weights_reach_the_estimator_and_the_threshold_folds(
 ):
     weighted = params.model_copy(update={"feedback_weighting": "inverse_propensity"})
     trained = train_model(feedback_train, features, target, weighted, business_params)
-    weights = feedback_weights(feedback_train, "inverse_propensity")
+    weights = training_weights(feedback_train, "inverse_propensity")
     X, y = feedback_train[features], feedback_train[target.column]
     pipeline = build_pipeline(*feature_kinds(feedback_train, features), weighted)
     by_hand = pipeline.fit(X, y, classify__sample_weight=weights)  # no routing: step__name
@@ -92,4 +137,4 @@ def test_a_propensity_of_zero_has_no_inverse(feedback_train):
     broken = feedback_train.copy()
     broken.loc[250, "propensity"] = 0.0
     with pytest.raises(InputError, match="1 rows have propensity 0"):
-        feedback_weights(broken, "inverse_propensity")
+        training_weights(broken, "inverse_propensity")

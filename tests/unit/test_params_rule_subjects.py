@@ -52,6 +52,7 @@ EACH = pytest.mark.parametrize(("name", "words"), [(n, w) for n, _, w in CASES],
 def runs(run_params_corpus, stage_run, contract_file):
     kept = [stage_run / name for name in KEPT]
     return run_params_corpus(CASES, "train", "--train", stage_run / "train.parquet",
+                             "--test", stage_run / "test.parquet",
                              "--model", kept[0], "--report", kept[1],
                              "--contract", contract_file)  # fmt: skip
 
@@ -74,9 +75,10 @@ def test_the_age_rule_on_the_attribute_it_is_for_is_accepted(
     tmp_path, cli, params_with, stage_run, contract_file
 ):
     params_with(tmp_path, age_rule())
-    for name in ("train.parquet", "model.skops", "training.json"):
+    for name in ("train.parquet", "test.parquet", "model.skops", "training.json"):
         (tmp_path / name).write_bytes((stage_run / name).read_bytes())
-    done = cli(tmp_path, "train", "--train", "train.parquet", "--model", "model.skops",
+    done = cli(tmp_path, "train", "--train", "train.parquet",
+               "--test", "test.parquet", "--model", "model.skops",
                "--report", "training.json", "--params", "params.yaml",
                "--contract", contract_file)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -97,8 +99,10 @@ def test_a_column_the_data_may_leave_out_is_refused_as_a_subject(
     contract = yaml.safe_load(contract_file.read_text(encoding="utf-8"))
     contract["columns"][column]["required"] = False
     (tmp_path / "contract.yaml").write_text(yaml.safe_dump(contract), encoding="utf-8")
-    (tmp_path / "train.parquet").write_bytes((stage_run / "train.parquet").read_bytes())
-    done = cli(tmp_path, "train", "--train", "train.parquet", "--model", "model.skops",
+    for name in ("train.parquet", "test.parquet"):
+        (tmp_path / name).write_bytes((stage_run / name).read_bytes())
+    done = cli(tmp_path, "train", "--train", "train.parquet",
+               "--test", "test.parquet", "--model", "model.skops",
                "--report", "training.json", "--params", "params.yaml",
                "--contract", "contract.yaml")  # fmt: skip
     one_line_error(done, f"'{key}' '{column}' is optional in contract.yaml (required: false)")

@@ -44,6 +44,7 @@ EACH = pytest.mark.parametrize(("name", "words"), [(n, w) for n, _, w in CASES],
 def runs(run_params_corpus, stage_run, contract_file):
     kept = [stage_run / name for name in KEPT]
     return run_params_corpus(CASES, "train", "--train", stage_run / "train.parquet",
+                             "--test", stage_run / "test.parquet",
                              "--model", kept[0], "--report", kept[1],
                              "--contract", contract_file)  # fmt: skip
 

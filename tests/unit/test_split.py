@@ -4,7 +4,7 @@ target and a test size the data cannot serve."""
 import pandas as pd
 import pytest
 
-from modelops.data.split import split_dataset
+from modelops.data.split import newest_outcome_rows, reference_rows, split_dataset
 from modelops.errors import InputError, ParamsError
 
 
@@ -81,17 +81,37 @@ def with_feedback(sample: pd.DataFrame, n: int) -> pd.DataFrame:
     return table
 
 
-def test_the_newest_feedback_goes_to_test_and_the_rest_splits_as_before(sample):
+def test_the_newest_feedback_goes_to_test_and_older_feedback_to_train(sample):
     table = with_feedback(sample, 200)
     train, test = split_dataset(table, "Status", 0.2, 42, "applicant_id", 0.25)
     feedback = table[table["predicted_at"].notna()]
     newest = feedback.sort_values(["predicted_at", "prediction_id"]).tail(50)
-    assert set(newest["prediction_id"]) <= set(test["prediction_id"])
-    # Older feedback and the original rows are split stratified, test_size to test.
-    rest_in_test = test[~test["prediction_id"].isin(newest["prediction_id"])]
-    assert len(rest_in_test) == round(0.2 * (len(table) - 50))
+    assert set(test["prediction_id"].dropna()) == set(newest["prediction_id"])
+    # The original rows alone are split stratified, test_size of them to test.
+    assert test["predicted_at"].isna().sum() == round(0.2 * (len(table) - 200))
+    assert train["predicted_at"].notna().sum() == 150
     assert train["predicted_at"].max() <= newest["predicted_at"].min()
     assert len(train) + len(test) == len(table)
+
+
+def grown(sample: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The sample, then n feedback rows after it (copies of its first rows, new ids)."""
+    rows = sample.head(n).copy()
+    rows["applicant_id"] = [f"fb-{i:04d}" for i in range(n)]
+    rows["prediction_id"] = [f"p{i:04d}" for i in range(n)]
+    rows["predicted_at"] = pd.Timestamp("2026-10-01", tz="UTC") + pd.to_timedelta(range(n), "h")
+    return pd.concat([sample, rows], ignore_index=True)
+
+
+def test_the_reference_rows_do_not_move_as_feedback_grows(sample):
+    """Every retrain is judged on the same reference rows: feedback never reshuffles them."""
+    _, before = split_dataset(sample, "Status", 0.2, 42, "applicant_id", 0.2)
+    for n in (40, 160):
+        train, test = split_dataset(grown(sample, n), "Status", 0.2, 42, "applicant_id", 0.2)
+        kept = test[reference_rows(test)]
+        assert list(kept["applicant_id"]) == list(before["applicant_id"])
+        assert newest_outcome_rows(test).sum() == round(0.2 * n)
+        assert not set(train["applicant_id"]) & set(kept["applicant_id"])
 
 
 def test_no_prediction_is_in_both_train_and_test(sample):

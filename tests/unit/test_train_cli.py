@@ -12,13 +12,14 @@ KEPT = ("model.skops", "training.json")
 
 @pytest.fixture
 def folder(tmp_path, stage_run):
-    for name in KEPT:
+    for name in (*KEPT, "test.parquet"):
         shutil.copy2(stage_run / name, tmp_path / name)
     return tmp_path
 
 
 def train(cli, folder, contract_file, params="params.yaml"):
-    return cli(folder, "train", "--train", "train.parquet", "--model", KEPT[0],
+    return cli(folder, "train", "--train", "train.parquet",
+               "--test", "test.parquet", "--model", KEPT[0],
                "--report", KEPT[1], "--contract", contract_file, "--params", params)  # fmt: skip
 
 

@@ -135,42 +135,55 @@ def split(
 @app.command()
 def train(
     train_set: Annotated[Path, typer.Option("--train", help="The training set.")] = paths.TRAIN,
+    test_set: Annotated[
+        Path, typer.Option("--test", help="The test set (its newest outcomes: the refit).")
+    ] = paths.TEST,
     model_output: Annotated[
         Path, typer.Option("--model", help="Where to save the model.")
     ] = paths.MODEL,
     report: Annotated[Path, typer.Option(help="Where to write training facts.")] = paths.TRAINING,
+    candidate: Annotated[
+        Path, typer.Option(help="Where to write the candidate's answers on the newest outcomes.")
+    ] = paths.CANDIDATE,
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
-    """Fit the pipeline chosen by train.model; choose the threshold on out-of-fold predictions."""
+    """Fit the pipeline chosen by train.model on the train set (the candidate), and again with
+    the test set's newest outcomes (the refit, saved); thresholds on out-of-fold predictions."""
     from modelops.files import json_text, output_set, read_table
     from modelops.model.persistence import model_bytes
-    from modelops.model.train import train_model
+    from modelops.model.refit import fit_candidate_and_refit
 
     params, contract = read_settings(params_file, contract_file)
     table = read_table(train_set)
     rule = params.fairness.no_negative_factor
-    trained = train_model(
+    fitted = fit_candidate_and_refit(
         table,
+        read_table(test_set),
         params.data.features,
         _target(contract),
         params.train,
         params.business,
         decreasing=[] if rule is None else [rule.attribute],
     )
+    trained, answers = fitted.model, fitted.answers
     facts = {
         "model": params.train.model,
         "features": list(params.data.features),
-        "n_train": len(table),
+        "n_train": answers.refit_rows,
+        "n_candidate": answers.fit_rows,
+        "refit": answers.refit,
         "threshold": trained.threshold,
         "out_of_fold_roc_auc": trained.out_of_fold_roc_auc,
     }
     with output_set() as outputs:
         outputs.stage(model_output).write_bytes(model_bytes(trained.classifier))
         outputs.stage(report).write_text(json_text(facts), encoding="utf-8")
+        outputs.stage(candidate).write_text(json_text(answers.model_dump()), encoding="utf-8")
+    refit = f", refit with {len(answers.prediction_id)} newest outcomes" if answers.refit else ""
     typer.echo(
         f"train: {params.train.model}, threshold {trained.threshold:.3f}, "
-        f"out-of-fold ROC AUC {trained.out_of_fold_roc_auc:.3f} -> {model_output}"
+        f"out-of-fold ROC AUC {trained.out_of_fold_roc_auc:.3f}{refit} -> {model_output}"
     )
 
 
@@ -190,6 +203,7 @@ def evaluate(
     """Write metrics, business value, segment metrics, feature importance, plots, the
     fairness policy measured, and the reference the model is monitored against (with the
     reference applicant rejections are explained against)."""
+    from modelops.data.split import reference_part
     from modelops.errors import ConfigError, InputError
     from modelops.explain.applicant import reference_applicant
     from modelops.files import json_text, output_set, read_table
@@ -208,7 +222,7 @@ def evaluate(
             f"{params_file} data.features lists {list(params.data.features)}: retrain (dvc repro)"
         )
     target = _target(contract)
-    test = read_table(test_set)
+    test = reference_part(read_table(test_set))
     result = evaluate_model(model, test, target, params.business, params.evaluate)
     approved = result["predicted"] != target.positive
     result["fairness"] = fairness_report(
@@ -311,6 +325,7 @@ def _measured(model_file: Path, test_set: Path, train_set: Path, reports: Path, 
     import math
 
     from modelops.config.metrics import metric_value
+    from modelops.data.split import reference_part
     from modelops.errors import InputError
     from modelops.files import read_json, read_table
     from modelops.model.card import CARD_METRICS, Measured
@@ -326,7 +341,8 @@ def _measured(model_file: Path, test_set: Path, train_set: Path, reports: Path, 
         found[key] = read_json(reports / path.relative_to(paths.REPORTS), what)
     metrics_file = reports / paths.METRICS.name
     model = load_model(model_file)
-    scored = score_rows(model, read_table(test_set), _target(contract), params.business)
+    test = reference_part(read_table(test_set))
+    scored = score_rows(model, test, _target(contract), params.business)
     if not math.isclose(scored.metrics["roc_auc"], found["metrics"].get("roc_auc") or -1.0):
         raise InputError(
             f"{metrics_file} does not describe {model_file} on {test_set} (ROC AUC "

@@ -137,6 +137,13 @@ class TrainParams(Strict):
     # each by 1/propensity (an explored approval stands for the rejections it was drawn
     # from); original rows weigh 1.
     feedback_weighting: Literal["none", "inverse_propensity"] = "none"
+    # An original row's weight against a feedback row's 1 (the fit and the threshold): below 1
+    # the model leans to the present, the outcomes of the loans it made; 1 weighs all alike.
+    original_weight: float = Field(1.0, gt=0, le=1)
+    # Fit the served model again on the newest outcomes too, once they have judged the
+    # candidate fitted without them (models/model.skops; the candidate's answers in
+    # reports/candidate.json): the newest outcomes are the most informative rows there are.
+    refit: bool = True
     # Data scientist: the out-of-fold predictions the threshold is chosen on come from at most
     # this many training rows (a seeded random sample; the final fit uses every row): they
     # cost cv_folds fits, and 100,000 rows already pin value per application and ROC AUC to a
@@ -222,6 +229,20 @@ class Equivalence(Strict):
     metrics: float = Field(1e-9, ge=0, le=1e-3)
 
 
+class GateRows(Strict):
+    """Which test rows the drop rules compare a challenger and the champion on. The compliance
+    rules (floors, ceilings, segments, fairness) always judge the reference rows: the test
+    share of the original sources, the same rows for every retrain, never trained on."""
+
+    # newest_outcomes: the candidate (fitted without them) against the champion on the newest
+    # labelled outcomes, the present the model will serve; they are loans the champion made,
+    # so only a clearly worse challenger should fail there (decide_on: interval).
+    # reference: on the reference rows, which stop moving but stop describing a changed world.
+    drops: Literal["newest_outcomes", "reference"] = "newest_outcomes"
+    # Fewer newest outcomes than this: the drops are judged on the reference rows, said so.
+    min_newest_outcomes: int = Field(100, ge=1, le=10_000_000)
+
+
 class GateParams(Strict):
     """The rules a model must keep to be merged, registered or promoted (compliance and the
     data science manager)."""
@@ -233,6 +254,7 @@ class GateParams(Strict):
     max_drop: dict[Metric, float] = Field(default_factory=dict)
     segments: SegmentRules = SegmentRules()
     comparison: Comparison = Comparison()
+    rows: GateRows = GateRows()
     equivalence: Equivalence = Equivalence()
     # A change whose data or features make the baseline models unable to score its rows
     # (a fork's first model, a new target) declares it here, in a reviewed line of the diff.

@@ -27,6 +27,8 @@ CARD_TEXT = Path("docs/model_card.yaml")  # the card's written sections (product
 REPORTS = Path("reports")
 DATA_QUALITY = REPORTS / "data_quality.json"
 TRAINING = REPORTS / "training.json"
+# The candidate (fitted without the newest outcomes): its answers on them, for the gate.
+CANDIDATE = REPORTS / "candidate.json"
 # Written by evaluate into its --reports folder, under these names.
 METRICS = REPORTS / "metrics.json"
 SEGMENTS = REPORTS / "segments.json"

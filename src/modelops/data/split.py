@@ -1,5 +1,8 @@
-"""Hold out a test set that keeps the share of defaults of the whole data, and the newest
-production feedback, so that a retrained model is judged on recent applications."""
+"""Hold out two kinds of test rows: the reference rows, a stratified share of the original
+sources that stays the same while feedback grows (the compliance rules judge every model on
+them, so retrains are compared on rows that do not move), and the newest outcomes, the newest
+share of production feedback (where a challenger and the champion are compared on the present,
+and which the refit then learns from)."""
 
 from __future__ import annotations
 
@@ -20,14 +23,18 @@ def split_dataset(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (train, test), reproducible for a given seed.
 
-    The newest recent_test_share of feedback rows (those with a predicted_at), by time of
-    prediction, go to test; all other rows are split stratified on the target, test_size of
-    them to test. Both sets hold every target value, and no id or prediction is in both.
+    Rows without a predicted_at (the original sources) are split among themselves, stratified
+    on the target, test_size of them to test: the reference rows, unchanged by any feedback.
+    Of the feedback rows, the newest recent_test_share by time of prediction go to test, every
+    older one to train. No id or prediction is in both sets.
     """
+    feedback = is_feedback(df)
     recent = newest_feedback(df, recent_test_share)
-    # Without recent rows the table goes in unchanged: the split is the one it always was.
-    train, test = _stratified(df[~recent] if recent.any() else df, target, test_size, seed)
-    if recent.any():
+    # Without feedback the table goes in unchanged: the split is the one it always was.
+    original = df[~feedback] if feedback.any() else df
+    train, test = _stratified(original, target, test_size, seed)
+    if feedback.any():
+        train = pd.concat([train, df[feedback & ~recent]])
         test = pd.concat([test, df[recent]])
     for column in (id_column, PREDICTION_ID):
         if column is not None and column in df.columns:
@@ -38,6 +45,31 @@ def split_dataset(
                     "(the contract's uniqueness rule should have stopped this)"
                 )
     return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def is_feedback(df: pd.DataFrame) -> np.ndarray:
+    """Which rows came back from production (they carry the time of their prediction)."""
+    if PREDICTED_AT not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    return df[PREDICTED_AT].notna().to_numpy()
+
+
+def reference_rows(test: pd.DataFrame) -> np.ndarray:
+    """Which test rows are the reference rows: from the original sources, never trained on by
+    any model of this pipeline, the same for every retrain while those sources stay."""
+    return ~is_feedback(test)
+
+
+def reference_part(test: pd.DataFrame) -> pd.DataFrame:
+    """The reference rows of a test set (what metrics.json, the card and the gate's compliance
+    rules describe): the refit learnt from the others."""
+    kept = reference_rows(test)
+    return test if kept.all() else test[kept].reset_index(drop=True)
+
+
+def newest_outcome_rows(test: pd.DataFrame) -> np.ndarray:
+    """Which test rows are the newest outcomes (feedback held out of the candidate's fit)."""
+    return is_feedback(test)
 
 
 def newest_feedback(df: pd.DataFrame, share: float) -> np.ndarray:

@@ -83,8 +83,11 @@ def choose_threshold(
     amount: ArrayLike,
     margin: float,
     loss_given_default: float,
+    weights: ArrayLike | None = None,
 ) -> float:
-    """The probability of default at or above which to reject, maximising business value.
+    """The probability of default at or above which to reject, maximising business value
+    (each application's value times its weight, when the fit was weighted: the threshold must
+    serve the population the model was fitted for).
 
     Every distinct cut between sorted probabilities is tried exactly (a cumulative sum, no
     grid); the threshold sits midway between the last approved and the first rejected
@@ -93,6 +96,8 @@ def choose_threshold(
     """
     p_bad = np.asarray(p_bad, dtype=float)
     values = loan_values(is_bad, amount, margin, loss_given_default)
+    if weights is not None:
+        values = values * np.asarray(weights, dtype=float)
     if len(p_bad) == 0:
         raise ValueError("choose_threshold needs at least one prediction")
     order = np.argsort(p_bad, kind="stable")

@@ -147,24 +147,37 @@ def score_rows(model, test: pd.DataFrame, target: Target, business: BusinessPara
     if missing:
         raise InputError(f"evaluate: column '{missing[0]}' is not in the test set")
     X = test[features]
-    is_bad = (test[target.column] == target.positive).to_numpy()
+    predicted = np.asarray(model.predict(X))
+    return scored_answers(
+        test, p_bad_of(model, X), predicted, float(model.threshold), target, business
+    )
+
+
+def scored_answers(
+    rows: pd.DataFrame,
+    p_bad: np.ndarray,
+    predicted: np.ndarray,
+    threshold: float,
+    target: Target,
+    business: BusinessParams,
+) -> ScoredRows:
+    """A model's answers on rows (p_default, the predicted class), measured there."""
+    is_bad = (rows[target.column] == target.positive).to_numpy()
     if is_bad.all() or not is_bad.any():
         raise InputError(f"evaluate: the test set holds one value of '{target.column}' only")
-    p_bad = p_bad_of(model, X)
-    predicted = np.asarray(model.predict(X))
     predicted_bad = predicted == target.positive
-    amount = test[business.amount_column].to_numpy(dtype=float)
+    amount = rows[business.amount_column].to_numpy(dtype=float)
     value = business_report(
         is_bad, ~predicted_bad, amount, business.margin, business.loss_given_default
     )
     metrics = {
         **classification_metrics(is_bad, p_bad, predicted_bad),
-        "threshold": float(model.threshold),
-        "n_test": len(test),
+        "threshold": threshold,
+        "n_test": len(rows),
         "bad_rate": float(is_bad.mean()),
         "business": value.as_dict(),
     }
-    return ScoredRows(metrics, is_bad, p_bad, predicted, predicted_bad, amount)
+    return ScoredRows(metrics, is_bad, np.asarray(p_bad, float), predicted, predicted_bad, amount)
 
 
 def segments_of(

@@ -9,6 +9,7 @@ import pandas as pd
 
 from modelops.config.contract import PROPENSITY
 from modelops.config.params import BusinessParams, TrainParams
+from modelops.data.split import is_feedback
 from modelops.errors import InputError, ParamsError
 from modelops.model.business import choose_threshold
 from modelops.model.pipeline import build_pipeline, constrain_decreasing, feature_kinds
@@ -63,21 +64,31 @@ def out_of_fold_p_bad(
     return p_bad
 
 
-def feedback_weights(train: pd.DataFrame, weighting: str) -> np.ndarray | None:
-    """Each row's weight in fit under train.feedback_weighting, or None for unweighted: with
-    inverse_propensity a feedback row (one with a propensity) weighs 1/propensity, any other
-    row 1; without feedback rows there is nothing to weight."""
-    if weighting == "none" or PROPENSITY not in train.columns:
+def training_weights(
+    train: pd.DataFrame, weighting: str, original_weight: float = 1.0
+) -> np.ndarray | None:
+    """Each row's weight in fit and in the threshold's choice, or None for unweighted.
+
+    A row from the original sources (no predicted_at) weighs original_weight against a
+    feedback row's 1, so that a few hundred new outcomes are not swamped by thousands of stale
+    rows (train.original_weight); under inverse_propensity a feedback row weighs 1/propensity
+    on top (an explored approval stands for the rejections it was drawn from). Scaled to a
+    mean of 1, so that the estimator's regularisation means what it means unweighted; when
+    every row would weigh the same there is nothing to weight (None: the unweighted fit).
+    """
+    feedback = is_feedback(train)
+    weights = np.where(feedback, 1.0, original_weight)
+    if weighting == "inverse_propensity" and PROPENSITY in train.columns:
+        propensity = train[PROPENSITY]
+        if (propensity <= 0).any():
+            raise InputError(
+                f"train: train.feedback_weighting inverse_propensity: "
+                f"{int((propensity <= 0).sum())} rows have {PROPENSITY} 0, which has no inverse"
+            )
+        weights = weights / propensity.fillna(1.0).to_numpy(dtype="float64")
+    if len(weights) == 0 or np.all(weights == weights[0]):
         return None
-    propensity = train[PROPENSITY]
-    if propensity.notna().sum() == 0:
-        return None
-    if (propensity <= 0).any():
-        raise InputError(
-            f"train: train.feedback_weighting inverse_propensity: {int((propensity <= 0).sum())} "
-            f"rows have {PROPENSITY} 0, which has no inverse"
-        )
-    return (1.0 / propensity.fillna(1.0)).to_numpy(dtype="float64")
+    return weights / weights.mean()
 
 
 def request_feedback_weights(pipeline) -> None:
@@ -147,7 +158,7 @@ def train_model(
         )
     numeric, categorical = feature_kinds(train, features)
     X = train[features]
-    weights = feedback_weights(train, params.feedback_weighting)
+    weights = training_weights(train, params.feedback_weighting, params.original_weight)
     weighted = weights is not None
     fit_params = {"sample_weight": weights} if weighted else {}
     # scikit-learn passes a sample weight through the threshold classifier and the pipeline
@@ -180,6 +191,7 @@ def train_model(
             train[business.amount_column].iloc[rows],
             business.margin,
             business.loss_given_default,
+            None if weights is None else weights[rows],
         )
         y = train[target.column]
         classifier = FixedThresholdClassifier(

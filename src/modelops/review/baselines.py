@@ -25,6 +25,7 @@ REPORT_FILES = {
     "data_quality": paths.DATA_QUALITY,
     "training": paths.TRAINING,
     "fairness": paths.FAIRNESS,
+    "candidate": paths.CANDIDATE,  # none before the candidate and its refit were kept apart
 }
 
 

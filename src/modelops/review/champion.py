@@ -2,6 +2,11 @@
 holding a stage) scored on this change's test rows, each model deciding at its own
 threshold, and the challenger's drop on each gated metric with a paired bootstrap interval.
 
+Two views of the same rows (gate.rows): the reference rows, where the compliance rules and
+the segment comparisons judge the served model, and the comparison rows of the drop rules:
+by default the newest labelled outcomes, where the candidate (fitted without them, its answers
+kept in reports/candidate.json) meets the champion on the present.
+
 Metrics stored at the baseline come from its own test set; when the data change (a new
 extract, feedback, a fork's own data) they say nothing about which model is better. Scoring
 both models on the same rows does, and much more tightly.
@@ -15,13 +20,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from modelops.config import paths
+from modelops.config.contract import PREDICTION_ID
 from modelops.config.metrics import LOWER_IS_BETTER
 from modelops.config.params import Params
+from modelops.data.split import newest_outcome_rows, reference_part
 from modelops.equivalence import recorded_judge
 from modelops.errors import ConfigError, InputError
-from modelops.model.evaluate import ScoredRows, score_rows, segments_of
+from modelops.model.evaluate import ScoredRows, score_rows, scored_answers, segments_of
 from modelops.model.persistence import load_model
 from modelops.model.pipeline import model_features
+from modelops.model.refit import CandidateAnswers
 from modelops.model.train import Target
 from modelops.model.uncertainty import Answers, Interval, paired_drops
 from modelops.pipeline_state import artifact_path
@@ -36,14 +45,26 @@ COMPARED, UNAVAILABLE, NOT_COMPARABLE, NO_MODEL = (
 
 
 @dataclass(frozen=True)
+class Compared:
+    """The rows the drop rules judge and the challenger's answers there."""
+
+    rows: pd.DataFrame
+    scored: ScoredRows
+    what: str  # "the newest 150 outcomes" / "the 891 reference rows"
+    newest: bool  # the newest outcomes (else the reference rows)
+
+
+@dataclass(frozen=True)
 class Challenger:
-    """The model under review, the rows it is judged on, and how it does there."""
+    """The model under review, the reference rows it is judged on, how it does there, and
+    the rows and answers of the drop rules."""
 
     model: object
     test: pd.DataFrame
     target: Target
     scored: ScoredRows
     segments: dict
+    compared: Compared
 
 
 @dataclass(frozen=True)
@@ -52,12 +73,15 @@ class SameRows:
 
     status: str  # COMPARED, UNAVAILABLE, NOT_COMPARABLE or NO_MODEL
     note: str  # where the model came from (its source and hash), or why not
-    metrics: dict | None = None
-    segments: dict | None = None
+    metrics: dict | None = None  # on the reference rows
+    segments: dict | None = None  # on the reference rows
     drops: dict[str, Interval] = field(default_factory=dict)
     # Other bytes than dvc.lock's, proven the recorded model by behaviour (a rebuild on
     # another machine): `equivalent (largest |Δp_default| 3e-16 on 20 golden answers)`.
     equivalence: str | None = None
+    compared_on: str | None = None  # the drop rules' rows, e.g. "the newest 150 outcomes"
+    challenger_metrics: dict | None = None  # both models on those rows
+    champion_metrics: dict | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -70,14 +94,58 @@ class SameRows:
                 name: {"point": d.point, "low": d.low, "high": d.high}
                 for name, d in self.drops.items()
             },
+            "compared_on": self.compared_on,
+            "challenger_metrics": self.challenger_metrics,
+            "champion_metrics": self.champion_metrics,
         }
 
 
-def challenger_of(model, test: pd.DataFrame, target: Target, params: Params) -> Challenger:
-    scored = score_rows(model, test, target, params.business)
-    return Challenger(
-        model, test, target, scored, segments_of(scored, test, params.business, params.evaluate)
+def challenger_of(
+    model,
+    test: pd.DataFrame,
+    target: Target,
+    params: Params,
+    candidate: CandidateAnswers | None = None,
+) -> Challenger:
+    """The served model on the reference rows; the drop rules' rows and answers from the
+    candidate's report when gate.rows says the newest outcomes and there are enough of them."""
+    reference = reference_part(test)
+    scored = score_rows(model, reference, target, params.business)
+    segments = segments_of(scored, reference, params.business, params.evaluate)
+    compared = _compared(test, reference, scored, target, params, candidate)
+    return Challenger(model, reference, target, scored, segments, compared)
+
+
+def _compared(test, reference, scored, target, params: Params, candidate) -> Compared:
+    rows = params.gate.rows
+    newest = test[newest_outcome_rows(test)]
+    on_reference = f"the {len(reference)} reference rows"
+    if rows.drops == "reference" or newest.empty:
+        return Compared(reference, scored, on_reference, False)
+    if candidate is None:
+        why = f"no {paths.CANDIDATE} (a pipeline from before the candidate was kept)"
+        return Compared(reference, scored, f"{on_reference} ({why})", False)
+    if len(newest) < rows.min_newest_outcomes:
+        why = (
+            f"only {len(newest)} newest outcomes, fewer than gate.rows.min_newest_outcomes "
+            f"{rows.min_newest_outcomes}"
+        )
+        return Compared(reference, scored, f"{on_reference} ({why})", False)
+    ids = [str(x) for x in newest[PREDICTION_ID]]
+    if ids != candidate.prediction_id:
+        raise InputError(
+            f"{paths.CANDIDATE} answers {len(candidate.prediction_id)} newest outcomes, not the "
+            f"test set's {len(ids)}: the reports are stale (run dvc repro)"
+        )
+    answered = scored_answers(
+        newest,
+        np.asarray(candidate.p_default, dtype=float),
+        np.where(candidate.rejected, target.positive, ""),
+        candidate.threshold,
+        target,
+        params.business,
     )
+    return Compared(newest, answered, f"the newest {len(newest)} outcomes", True)
 
 
 def same_rows(
@@ -99,18 +167,39 @@ def same_rows(
         model = load_model(retrieved.path)
     except InputError as why:
         return SameRows(UNAVAILABLE, str(why))
-    origin = retrieved.origin(model_path)
     equivalence = retrieved.behaviour.summary() if retrieved.behaviour else None
+    return scored_against(model, challenger, params, retrieved.origin(model_path), equivalence)
+
+
+def scored_against(
+    model, challenger: Challenger, params: Params, origin: str, equivalence: str | None = None
+) -> SameRows:
+    """An already loaded champion model on the challenger's reference rows (its metrics and
+    segments) and on the drop rules' rows (the drops, with their intervals)."""
     reason = not_comparable(model, challenger)
     if reason:
         return SameRows(NOT_COMPARABLE, reason)
+    compared = challenger.compared
     try:
         scored = score_rows(model, challenger.test, challenger.target, params.business)
+        there = (
+            score_rows(model, compared.rows, challenger.target, params.business)
+            if compared.newest
+            else scored
+        )
     except (InputError, ValueError, TypeError) as err:  # e.g. a column's type changed
         return SameRows(NOT_COMPARABLE, f"the baseline model cannot score these rows: {err}")
     segments = segments_of(scored, challenger.test, params.business, params.evaluate)
     return SameRows(
-        COMPARED, origin, scored.metrics, segments, drops(challenger, scored, params), equivalence
+        COMPARED,
+        origin,
+        scored.metrics,
+        segments,
+        drops(compared.scored, there, params),
+        equivalence,
+        compared.what,
+        compared.scored.metrics,
+        there.metrics,
     )
 
 
@@ -144,13 +233,14 @@ def _numeric_columns(model) -> list[str]:
     return []
 
 
-def drops(challenger: Challenger, baseline: ScoredRows, params: Params) -> dict[str, Interval]:
-    """The challenger's drop on each max_drop metric, exact, with its bootstrap interval."""
+def drops(challenger: ScoredRows, baseline: ScoredRows, params: Params) -> dict[str, Interval]:
+    """The challenger's drop on each max_drop metric, exact, with its bootstrap interval
+    (both models' answers on the same rows)."""
     from modelops.config.metrics import metric_value
 
     points = {}
     for name in params.gate.max_drop:
-        after = metric_value(challenger.scored.metrics, name)
+        after = metric_value(challenger.metrics, name)
         before = metric_value(baseline.metrics, name)
         if after is None or before is None:
             continue
@@ -158,9 +248,9 @@ def drops(challenger: Challenger, baseline: ScoredRows, params: Params) -> dict[
     comparison = params.gate.comparison
     return paired_drops(
         points,
-        challenger.scored.is_bad,
-        challenger.scored.amount,
-        Answers(challenger.scored.p_bad, np.asarray(challenger.scored.predicted_bad, bool)),
+        challenger.is_bad,
+        challenger.amount,
+        Answers(challenger.p_bad, np.asarray(challenger.predicted_bad, bool)),
         Answers(baseline.p_bad, np.asarray(baseline.predicted_bad, bool)),
         params.business.margin,
         params.business.loss_given_default,

@@ -109,6 +109,9 @@ class SameRowsRecord(_Record):
     metrics: dict | None
     segments: dict | None
     drops: dict[str, dict[str, float]]
+    compared_on: str | None = None  # older verdicts compared on every test row
+    challenger_metrics: dict | None = None
+    champion_metrics: dict | None = None
 
 
 class BaselineRecord(_Record):
@@ -170,6 +173,49 @@ def absolute_rules(metrics: dict, params: GateParams) -> list[RuleOutcome]:
     return outcomes
 
 
+def _champion_too(
+    outcomes: list[RuleOutcome], baselines: list[Baseline], params: GateParams
+) -> list[RuleOutcome]:
+    """A floor or ceiling the challenger fails is said with how each baseline's model does on
+    the same reference rows: one it fails too is reported, never waived (a rule the champion
+    cannot keep either is a rule to review, not a pass)."""
+    said = []
+    for outcome in outcomes:
+        name = outcome.rule.rsplit(" ", 2)[0]
+        notes = [
+            f"{b.name}'s model {value:.4f} there"
+            + (" fails it too" if not _keeps(name, value, params) else "")
+            for b in baselines
+            if not outcome.passed
+            and b.same_rows is not None
+            and b.same_rows.status == COMPARED
+            and (value := metric_value(b.same_rows.metrics, name)) is not None
+        ]
+        said.append(replace(outcome, note="; ".join(notes)) if notes else outcome)
+    return said
+
+
+def _keeps(name: str, value: float, params: GateParams) -> bool:
+    if name in params.floors:
+        return value >= params.floors[name] - TOLERANCE
+    return value <= params.ceilings[name] + TOLERANCE
+
+
+def candidate_rules(candidate: dict | None, params: GateParams) -> list[RuleOutcome]:
+    """The floors and ceilings for the candidate too, where the served model is its refit:
+    the candidate is what the drop rules judged, the refit what is registered; both must keep
+    the compliance rules on the reference rows."""
+    if not isinstance(candidate, dict) or candidate.get("refit") is not True:
+        return []
+    reference = candidate.get("reference_metrics")
+    if not isinstance(reference, dict):
+        return [_missing("candidate before refit", "its reference metrics", "not reported")]
+    return [
+        replace(outcome, rule=f"candidate before refit: {outcome.rule}")
+        for outcome in absolute_rules(reference, params)
+    ]
+
+
 def _unjudged(same: SameRows | None, baseline: Baseline, params: GateParams):
     """(passed, note) when a comparison with baseline cannot be made; None when it can."""
     if baseline.commit is None:
@@ -214,17 +260,18 @@ def drop_rules(metrics: dict, baseline: Baseline, params: GateParams) -> list[Ru
             continue
         judged = drop.point if comparison.decide_on == "point" else drop.low
         note = (
-            f"same rows: drop {drop.point:+.4f}, {comparison.confidence:.0%} interval "
-            f"[{drop.low:+.4f}, {drop.high:+.4f}]"
+            f"{same.compared_on or 'same rows'}: drop {drop.point:+.4f}, "
+            f"{comparison.confidence:.0%} interval [{drop.low:+.4f}, {drop.high:+.4f}]"
             + (" (a real difference)" if drop.significant else " (within noise)")
         )
+        mine, theirs = same.challenger_metrics or metrics, same.champion_metrics or same.metrics
         outcomes.append(
             RuleOutcome(
                 rule,
-                value,
+                metric_value(mine, name),
                 threshold,
                 judged <= allowed + TOLERANCE,
-                baseline=metric_value(same.metrics, name),
+                baseline=metric_value(theirs, name),
                 note=note,
                 interval=[drop.low, drop.high],
             )
@@ -604,7 +651,8 @@ def evaluate_gate(
     fairness section, judged on reports["fairness"] and reports["training"].
     """
     metrics = reports.get("metrics") or {}
-    rules = absolute_rules(metrics, params)
+    rules = _champion_too(absolute_rules(metrics, params), baselines, params)
+    rules += candidate_rules(reports.get("candidate"), params)
     for baseline in baselines:
         rules += _said_once(
             drop_rules(metrics, baseline, params)

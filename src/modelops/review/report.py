@@ -143,7 +143,9 @@ def _comparison_table(
         row = f"| {label} | {_fmt(value, digits)} |"
         for b in same:
             before = metric_value(b["same_rows"]["metrics"], name)
-            delta = _delta(value, before, digits) + _interval(b["same_rows"], name, digits)
+            delta = _delta(value, before, digits)
+            if not _on_newest(b["same_rows"]):  # the drops' intervals are for these rows
+                delta += _interval(b["same_rows"], name, digits)
             row += f" {_fmt(before, digits)} | {delta} |"
         for b in stored:
             row += f" {_fmt(metric_value(b['metrics'], name), digits)} |"
@@ -151,16 +153,50 @@ def _comparison_table(
     return lines
 
 
+def _on_newest(same: dict) -> bool:
+    """The drop rules compared on other rows than the reference rows (the newest outcomes)."""
+    return same.get("champion_metrics") not in (None, same.get("metrics"))
+
+
+def newest_outcomes_section(verdict: dict) -> list[str]:
+    """Where the drop rules compared the candidate and each baseline's model on the newest
+    outcomes: both models' figures there, with the interval of the difference."""
+    compared = [b for b in _compared(verdict) if _on_newest(b["same_rows"])]
+    if not compared:
+        return []
+    lines = [
+        f"### The drop rules' rows: {compared[0]['same_rows']['compared_on']}",
+        "",
+        "The candidate (fitted without these outcomes; the served model is its refit) against "
+        "each baseline's model, each deciding at its own threshold.",
+        "",
+        "| metric | candidate |" + "".join(f" {b['name']} | Δ |" for b in compared),
+        "|---|---:|" + "---:|---:|" * len(compared),
+    ]
+    for label, name, digits in (
+        *((n, n, 4) for n in HEADLINE_METRICS),
+        ("value per application", "business.value_per_application", 2),
+    ):
+        value = metric_value(compared[0]["same_rows"]["challenger_metrics"], name)
+        row = f"| {label} | {_fmt(value, digits)} |"
+        for b in compared:
+            before = metric_value(b["same_rows"]["champion_metrics"], name)
+            delta = _delta(value, before, digits) + _interval(b["same_rows"], name, digits)
+            row += f" {_fmt(before, digits)} | {delta} |"
+        lines.append(row)
+    return [*lines, ""]
+
+
 def metrics_section(metrics: dict, verdict: dict) -> list[str]:
     rows = [(name, name) for name in HEADLINE_METRICS]
     table = _comparison_table("metric", rows, metrics, verdict, 4)
     note = (
-        "Each baseline's model is scored on this change's test rows, deciding at its own "
+        "Each baseline's model is scored on this change's reference test rows, deciding at its own "
         "threshold; Δ is this change minus it, with the bootstrap interval of the difference "
         "where a gate rule judges it. The last columns are each baseline's metrics as stored, "
         "from its own test set: they differ when the data changed."
     )
-    return ["### Metrics (test set)", "", note, "", *table, ""]
+    return ["### Metrics (test set)", "", note, "", *table, "", *newest_outcomes_section(verdict)]
 
 
 def business_section(metrics: dict, verdict: dict) -> list[str]:

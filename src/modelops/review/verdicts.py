@@ -20,6 +20,7 @@ from modelops.errors import ConfigError, InputError
 from modelops.files import read_json, read_table
 from modelops.git import file_at
 from modelops.model.persistence import load_model
+from modelops.model.refit import CandidateAnswers, read_candidate
 from modelops.model.train import Target
 from modelops.pipeline_state import artifact_path
 from modelops.registry import tags
@@ -80,7 +81,10 @@ def change_verdict(
     """A pull request's gate: against a ref and the versions holding the given stages."""
     current = workspace_reports(reports)
     target = Target(contract.target.column, contract.target.positive)
-    challenger = challenger_of(load_model(model_file), read_table(test_file), target, params)
+    candidate = _candidate(current, str(reports / paths.CANDIDATE.name))
+    challenger = challenger_of(
+        load_model(model_file), read_table(test_file), target, params, candidate
+    )
     _check_agrees(current["metrics"], challenger, f"{reports / paths.METRICS.name}")
     artifact = params.gate.artifact
     baselines = [compared(repo, baseline_at_ref(repo, baseline_ref), challenger, params)]
@@ -104,7 +108,8 @@ def commit_verdict(
         raise InputError(f"no {paths.METRICS} at {commit[:8]}: nothing to gate")
     judged, notes = [b for b, _ in baselines], ()
     if any(b.commit is not None for b, _ in baselines):
-        challenger, notes = _challenger_at(repo, commit, params)
+        candidate = _candidate(current, f"{paths.CANDIDATE} at {commit[:8]}")
+        challenger, notes = _challenger_at(repo, commit, params, candidate)
         _check_agrees(current["metrics"], challenger, f"{paths.METRICS} at {commit[:8]}")
         judged = [compared(repo, b, challenger, params, bundles) for b, bundles in baselines]
     # The version's own params say whether it declared a new baseline when it was reviewed.
@@ -121,7 +126,14 @@ def commit_verdict(
     return replace(verdict, notes=notes)
 
 
-def _challenger_at(repo: Path, commit: str, params: Params) -> tuple[Challenger, tuple[str, ...]]:
+def _candidate(reports: dict, source: str) -> CandidateAnswers | None:
+    found = reports.get("candidate")
+    return None if found is None else read_candidate(found, source)
+
+
+def _challenger_at(
+    repo: Path, commit: str, params: Params, candidate: CandidateAnswers | None
+) -> tuple[Challenger, tuple[str, ...]]:
     """The model and test rows recorded at commit, and the target its contract names; with
     a note when the model is not dvc.lock's bytes but proven the same by its answers."""
     text = file_at(repo, commit, str(paths.CONTRACT))
@@ -140,7 +152,9 @@ def _challenger_at(repo: Path, commit: str, params: Params) -> tuple[Challenger,
     except Unavailable as why:
         raise InputError(f"the version's own model or test set: {why}") from None
     target = Target(contract.target.column, contract.target.positive)
-    challenger = challenger_of(load_model(model.path), read_table(test.path), target, params)
+    challenger = challenger_of(
+        load_model(model.path), read_table(test.path), target, params, candidate
+    )
     notes = ()
     if model.behaviour is not None:
         notes = (f"the model at {commit[:8]} rebuilt on this machine: {model.behaviour.summary()}",)
