@@ -32,9 +32,7 @@ def applications(base: pd.DataFrame, period: int, rng: np.random.Generator) -> p
     return downturn_applications(base, INCOME_FALL * strength(DOWNTURN, period))
 
 
-def p_default(
-    fair: np.ndarray, base: pd.DataFrame, seen: pd.DataFrame, period: int
-) -> np.ndarray:
+def p_default(fair: np.ndarray, base: pd.DataFrame, seen: pd.DataFrame, period: int) -> np.ndarray:
     """fair + (1 - fair) x flip: a would-be repayer defaults with the flip probability of
     their Debt / Income after the fall (feedback_world.default_flip_probability)."""
     flip = default_flip_probability(

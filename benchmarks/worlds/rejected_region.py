@@ -32,9 +32,7 @@ def in_region(applications: pd.DataFrame) -> np.ndarray:
     return (applications[COLUMN] == VALUE).to_numpy()
 
 
-def p_default(
-    fair: np.ndarray, base: pd.DataFrame, seen: pd.DataFrame, period: int
-) -> np.ndarray:
+def p_default(fair: np.ndarray, base: pd.DataFrame, seen: pd.DataFrame, period: int) -> np.ndarray:
     """The fair probability, times RISK_LEFT in the segment from CHANGE_PERIOD on."""
     fair = np.asarray(fair, dtype=float)
     if period < CHANGE_PERIOD:

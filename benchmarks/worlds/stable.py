@@ -19,8 +19,6 @@ def applications(base: pd.DataFrame, period: int, rng: np.random.Generator) -> p
     return base.copy()
 
 
-def p_default(
-    fair: np.ndarray, base: pd.DataFrame, seen: pd.DataFrame, period: int
-) -> np.ndarray:
+def p_default(fair: np.ndarray, base: pd.DataFrame, seen: pd.DataFrame, period: int) -> np.ndarray:
     """The fair truth model's probability, unchanged."""
     return np.asarray(fair, dtype=float).copy()
