@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 from clone_config import parse_setting, set_keys
 from feedback_world import outcomes_due, value_per_application
-from loop_project import SCHEDULED, SIMULATION_SETTINGS, Project, fit_on, take_decisions
+from loop_project import SCHEDULED, SIMULATION_SETTINGS, Explorer, Project, fit_on
 from loop_summary import SeedResult, header, report_lines
 from sklearn.metrics import roc_auc_score
 from truth import draw_period, fit_fair_truth
@@ -578,6 +578,7 @@ def simulate(args, world, clone: Clone, arms: list[Arm]) -> list[dict]:
     features = list(config.data.features)
     truth = fit_fair_truth(originals, features, target, positive)
     project = Project(clone.repo, config, contract, clone.repo.parent)
+    explorer = Explorer(project)  # the bound's decisions (in process, as in the fast mode)
     for arm in arms:
         arm.folder.mkdir(parents=True)
         arm.deploy(bundle)
@@ -593,7 +594,8 @@ def simulate(args, world, clone: Clone, arms: list[Arm]) -> list[dict]:
         starts.append(utc_now())
         row = {"period": period, "changed": period >= world.CHANGE_PERIOD}
         row |= serve_period(arms, period, requests, drawn.is_bad, amounts, business, args.delay)
-        bound = take_decisions(project, fit_on(project, seen), seen, drawn.ids)
+        at = [starts[-1]] * len(drawn.ids)
+        bound = explorer.take(fit_on(project, seen), seen, drawn.ids, at)
         row["bound"] = value_per_application(
             drawn.is_bad, bound.lent, amounts, business.margin, business.loss_given_default
         )

@@ -96,6 +96,7 @@ def run_seed(project, world, truth, originals, v0, seed: int, args, folder: Path
     result.segment = {arm: [] for arm in ARMS}
     result.exploration = {arm: [] for arm in ARMS}
     history = []  # the policy arm's loans: (period, ids, lent, is_bad)
+    explorers = {arm: project_api.Explorer(project) for arm in ARMS}  # a service each
     id_column = project.contract.dataset.id_column
     for period in range(1, args.periods + 1):
         drawn = draw_period(world, truth, originals, args.rows, seed, period, target, labels)
@@ -108,9 +109,7 @@ def run_seed(project, world, truth, originals, v0, seed: int, args, folder: Path
         at = [start + i * (PERIOD / args.rows) for i in range(args.rows)]
         bound = project_api.fit_on(project, seen)
         models = {"never": v0.classifier, "policy": champion.classifier, "bound": bound}
-        answers = {
-            arm: project_api.take_decisions(project, m, seen, ids) for arm, m in models.items()
-        }
+        answers = {arm: explorers[arm].take(m, seen, ids, at) for arm, m in models.items()}
         for arm in ARMS:  # which applications each arm answered (the same, in the same order)
             result.served.setdefault(arm, []).append(digest(ids))
         in_segment = (seen[SEGMENT[0]] == SEGMENT[1]).to_numpy()
@@ -121,8 +120,10 @@ def run_seed(project, world, truth, originals, v0, seed: int, args, folder: Path
             result.exploration[arm].append(
                 value_per_application(drawn.is_bad, a.explored, amount, margin, loss)
             )
+            # The model's own approvals in the segment (exploration's are not learnt).
+            own = a.lent & ~a.explored
             result.segment[arm].append(
-                float(a.lent[in_segment].mean()) if in_segment.any() else float("nan")
+                float(own[in_segment].mean()) if in_segment.any() else float("nan")
             )
         sent = project_api.received(seen, project.sent_columns, id_column)
         project_api.record(store, champion, sent, ids, answers["policy"], at)
@@ -208,7 +209,8 @@ def main(argv=None) -> None:
         for event in r.events:
             print(f"seed {r.seed} {event}")
     print()
-    print(f"{SEGMENT[0]} == {SEGMENT[1]!r} approval by period (never, policy): "
+    print(f"{SEGMENT[0]} == {SEGMENT[1]!r}: the model's own approvals (not exploration's) by "
+          "period (never, policy): "
           + "; ".join(
               f"{p + 1}: {np.nanmean([r.segment['never'][p] for r in results]):.0%} / "
               f"{np.nanmean([r.segment['policy'][p] for r in results]):.0%}"

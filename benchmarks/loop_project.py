@@ -9,6 +9,7 @@ module changes, the loop does not.
 
 from __future__ import annotations
 
+import inspect
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -81,7 +82,11 @@ class Project:
 
     @property
     def exploration_rate(self) -> float:
-        return float(self.params.serve.exploration_rate)
+        """The share of eligible rejections approved at random (serve.exploration.rate, or
+        serve.exploration_rate before the exploration section)."""
+        serve = self.params.serve
+        section = getattr(serve, "exploration", None)
+        return float(section.rate if section is not None else serve.exploration_rate)
 
 
 def load_project(root: Path, settings: list[str], workdir: Path) -> Project:
@@ -270,21 +275,61 @@ class Answers:
     propensity: np.ndarray
 
 
-def take_decisions(project: Project, classifier, seen: pd.DataFrame, ids: list[str]) -> Answers:
-    """The service's decisions (serve/app.py decide): the model's p_default against its
-    threshold, then serve.exploration's decision function on each prediction id."""
-    p = p_bad_of(classifier, seen[model_features(classifier)])
-    threshold, rate = float(classifier.threshold), project.exploration_rate
-    taken = [
-        exploration.take_decision(pid, "reject" if pi >= threshold else "approve", rate)
-        for pid, pi in zip(ids, p, strict=True)
-    ]
-    return Answers(
-        np.asarray(p, float),
-        np.array([t.decision == "approve" for t in taken]),
-        np.array([t.explored for t in taken]),
-        np.array([t.propensity for t in taken]),
-    )
+class Explorer:
+    """One service's decisions (serve/app.py decide): the model's p_default against its
+    threshold, then serve.exploration's decision function on each prediction id, with the
+    service's daily budget when the project has one (one worker; days on the simulated
+    clock). One per arm: each arm is its own service with its own budget."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.budget = None
+        self.budgeted = (
+            "prediction_id" not in inspect.signature(exploration.take_decision).parameters
+        )
+
+    def take(self, classifier, seen: pd.DataFrame, ids: list[str], at: list[datetime]) -> Answers:
+        p = p_bad_of(classifier, seen[model_features(classifier)])
+        threshold = float(classifier.threshold)
+        if self.budgeted:
+            taken = [self._take(pid, float(pi), threshold, row, when)
+                     for pid, pi, row, when in zip(ids, p, seen.to_dict("records"), at,
+                                                   strict=True)]  # fmt: skip
+        else:
+            rate = self.project.exploration_rate
+            taken = [
+                exploration.take_decision(pid, "reject" if pi >= threshold else "approve", rate)
+                for pid, pi in zip(ids, p, strict=True)
+            ]
+        return Answers(
+            np.asarray(p, float),
+            np.array([t.decision == "approve" for t in taken]),
+            np.array([t.explored for t in taken]),
+            np.array([t.propensity for t in taken]),
+        )
+
+    def _take(self, prediction_id: str, p: float, threshold: float, row: dict, now: datetime):
+        """serve/app.py's _take, on the simulated clock."""
+        explore = self.project.params.serve.exploration
+        if explore.rate == 0 or p < threshold:
+            return exploration.take_decision(p, threshold, 1.0, 0.0)
+        business = self.project.params.business
+        if self.budget is None:
+            self.budget = exploration.DailyBudget(
+                explore.max_per_day, explore.max_expected_loss_per_day, 1, now.date()
+            )
+        approvals_left, loss_left = self.budget.left(now)
+        amount = row.get(business.amount_column)
+        amount = float("nan") if amount is None else float(amount)
+        loss = exploration.expected_loss(amount, p, business.margin, business.loss_given_default)
+        taken = exploration.take_decision(
+            p, threshold, exploration.exploration_draw(prediction_id), explore.rate,
+            band=explore.band, in_segment=exploration.in_segments(row, explore.segments),
+            approvals_left=approvals_left, loss_left=loss_left, loss=loss,
+        )  # fmt: skip
+        if taken.explored:
+            self.budget.spend(now, loss)
+        return taken
 
 
 def record(
