@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run report serve simulate bench-scale test test-fast lint format clean lock
+.PHONY: help install run report serve simulate simulate-fast bench-scale test test-fast lint format clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ serve: $(BIN)/modelops ## After make run: the prediction service on 127.0.0.1:80
 
 simulate: $(VENV)/.dev ## The feedback loop run for real in a temporary clone of HEAD (~10-15 min)
 	$(BIN)/python benchmarks/feedback_loop.py
+
+# ARGS, e.g. ARGS='--world stable --set train.original_weight=0.5'
+simulate-fast: $(VENV)/.dev ## The loop in one process: 5 seeds, 3 arms, the project's functions (~1 min)
+	$(BIN)/python benchmarks/loop_fast.py $(ARGS)
 
 bench-scale: $(VENV)/.dev ## The pipeline on 100k, 300k and 1M rows in a clone of HEAD (a benchmark)
 	$(BIN)/python benchmarks/scale.py

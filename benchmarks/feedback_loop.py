@@ -1,8 +1,17 @@
 """The whole feedback loop, run for real on this machine: a stream of loan applications over
-periods, a downturn from some period on (feedback_world.py says what changes), the prediction
+periods in a world (--world: benchmarks/worlds/, e.g. a downturn from period 3), the prediction
 service answering, outcomes coming back a period later for the loans made (and the explored
 ones), the monitor and the retrain policy each period, and, in arm (b), retraining through the
-real pipeline when the policy says so. Arm (a) never retrains: same stream, same truth.
+real pipeline when the policy says so. Arm (a) never retrains: same stream, same truth. The
+bound (a model fitted on each period's own full truth, in process) is the fast mode's
+(loop_fast.py), so that the last line is the fast mode's for the same seed.
+
+Outcomes are drawn afresh from the world's truth for every application (truth.py: the fair
+truth model, a logistic regression on every original row, plus the world's change), never the
+replayed real labels; the applicants are drawn from the original rows. Every application is
+sent with all its contract columns (Age and Marital too). The service draws its own
+prediction ids, so exploration's draws (fixed by the id) differ between the arms here; the
+fast mode shares them.
 
 Everything happens in a temporary clone of this repository's HEAD (commit what you want run),
 set up as a fresh clone is: the pipeline's outputs restored from this repository's DVC cache
@@ -47,21 +56,17 @@ import httpx
 import numpy as np
 import pandas as pd
 from clone_config import parse_setting, set_keys
-from feedback_world import (
-    Downturn,
-    default_flip_probability,
-    downturn_applications,
-    outcomes_due,
-    period_applications,
-    strength,
-    true_defaults,
-    value_per_application,
-)
+from feedback_world import outcomes_due, value_per_application
+from loop_project import SCHEDULED, SIMULATION_SETTINGS, Explorer, Project, fit_on
+from loop_summary import SeedResult, header, report_lines
 from sklearn.metrics import roc_auc_score
+from truth import draw_period, fit_fair_truth
+from worlds import WORLDS, load_world
 
 from modelops.config import layout, paths
 from modelops.config.contract import Contract, load_contract
 from modelops.config.params import BusinessParams, Params, load_params
+from modelops.feedback.export import feedback_features
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACT = "credit-risk"
@@ -123,7 +128,7 @@ class Clone:
         self.run("git", "add", "-A")
         self.run("git", "commit", "-q", "--allow-empty", "-m", message)
 
-    def set_up(self, exploration: float, settings: list[str]) -> None:
+    def set_up(self, exploration: float | None, settings: list[str]) -> None:
         """Clone HEAD as a fresh clone is set up with git and Python alone, apply the
         simulation's settings, and have the pipeline's outputs (restored or rebuilt)."""
         self.clone_head()
@@ -162,16 +167,14 @@ class Clone:
             self.run("dvc", "cache", "dir", "--local", str(cache))
             self.notes.append(f"DVC cache shared with {cache}")
 
-    def apply_settings(self, exploration: float, settings: list[str]) -> None:
+    def apply_settings(self, exploration: float | None, settings: list[str]) -> None:
         """The simulation's settings and each --set KEY=VALUE, every one written into the
         config file that owns its section (clone_config.set_keys refuses an unknown key)."""
-        changes = {
-            # Outcomes in a simulation are final the moment they arrive (90 days by default).
-            "feedback.min_outcome_age_days": 0,
-            "serve.exploration.rate": exploration,
-        }
-        if exploration > 0:  # uncapped (the uniform exploration measured); --set budgets it
-            changes["serve.exploration.max_per_day"] = 1_000_000_000
+        changes = dict(SIMULATION_SETTINGS)
+        if exploration is not None:
+            changes["serve.exploration.rate"] = exploration
+            if exploration > 0:  # uncapped (uniform exploration); --set budgets it
+                changes["serve.exploration.max_per_day"] = 1_000_000_000
         changes |= dict(parse_setting(setting) for setting in settings)
         set_keys(self.repo / paths.PARAMS, changes)
         given = {parse_setting(setting)[0] for setting in settings}
@@ -438,29 +441,12 @@ def _restore(clone: Clone, prod: str, why: str) -> str:
     return f"{why}; the prod model stays"
 
 
-def period_truth(applications: pd.DataFrame, downturn: Downturn, seed: int, period: int):
-    """The period's applications as the service sees them, and who truly defaults."""
-    power = strength(downturn, period)
-    seen = downturn_applications(applications, downturn.income_fall * power)
-    flip = default_flip_probability(seen["Debt"], seen["Income"], downturn, power)
-    truth = true_defaults(
-        (applications["Status"] == "bad").to_numpy(), flip, np.random.default_rng([seed, period, 1])
-    )
-    return seen, truth, power
-
-
 def sent_columns(config: Params, contract: Contract) -> list[str]:
-    """What the service accepts of an application, as its request schema takes it
-    (serve/app.py): the model's features, then the protected attributes in the contract that
-    the model does not read, stored to measure fairness. Without them every exported row
-    would miss contract columns (Age, Marital) and be quarantined."""
-    features = list(config.data.features)
-    recorded = [
-        name
-        for name in config.fairness.attributes
-        if name in contract.columns and name not in features
-    ]
-    return [*features, *recorded]
+    """Every contract column an application holds, as the feedback export writes them (the
+    fast mode sends the same): without Age and Marital every exported row would miss contract
+    columns and be quarantined. The service accepts them all: the model's features, and the
+    protected attributes it does not read, stored to measure fairness."""
+    return feedback_features(contract, config.data.source_column)
 
 
 def as_requests(seen: pd.DataFrame, columns: list[str], id_column: str | None) -> list[dict]:
@@ -496,16 +482,20 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1500, help="applications per period")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--delay", type=int, default=1, help="periods until outcomes arrive")
-    parser.add_argument("--downturn-from", type=int, default=3, help="first downturn period")
-    parser.add_argument("--exploration", type=float, default=0.05,
-                        help="serve.exploration.rate in the clone")  # fmt: skip
+    parser.add_argument("--world", default="downturn", choices=WORLDS)
+    parser.add_argument(
+        "--exploration",
+        type=float,
+        default=None,
+        help="serve.exploration.rate in the clone (default: the project's)",
+    )
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a config key for the clone, in whichever file owns it, e.g. "
                         "train.feedback_weighting=inverse_propensity or "
                         "retrain.min_labelled_rows=100 (repeatable)")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
-    downturn = Downturn(start_period=args.downturn_from)
+    world = load_world(args.world)
     folder = Path(tempfile.mkdtemp(prefix="feedback-loop-"))
     clone = Clone(folder)
     arms = [
@@ -513,13 +503,13 @@ def main() -> None:
         Arm("b", True, folder / "arm-b", clone),
     ]
     try:
-        rows = simulate(args, downturn, clone, arms)
+        rows = simulate(args, world, clone, arms)
     finally:
         for arm in arms:
             arm.stop()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
-    print_results(args, downturn, clone, arms, rows, folder)
+    print_results(args, world, clone, arms, rows, folder)
 
 
 def serve_period(
@@ -569,7 +559,7 @@ def serve_period(
     return figures
 
 
-def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[dict]:
+def simulate(args, world, clone: Clone, arms: list[Arm]) -> list[dict]:
     progress(f"cloning {ROOT} at HEAD into {clone.repo}")
     clone.set_up(args.exploration, args.set)
     for note in clone.notes:
@@ -582,7 +572,15 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
     columns = sent_columns(config, contract)
     id_column = contract.dataset.id_column
     business = config.business
-    held_out = pd.read_parquet(clone.repo / "data/processed/test.parquet")
+    # The original rows as v0's pipeline validated them (no feedback yet): the applicants are
+    # drawn from them and the fair truth is fitted on them, as in the fast mode.
+    originals = pd.read_parquet(clone.repo / paths.VALIDATED)
+    target, positive = contract.target.column, contract.target.positive
+    labels = (positive, next(v for v in contract.columns[target].allowed if v != positive))
+    features = list(config.data.features)
+    truth = fit_fair_truth(originals, features, target, positive)
+    project = Project(clone.repo, config, contract, clone.repo.parent)
+    explorer = Explorer(project)  # the bound's decisions (in process, as in the fast mode)
     for arm in arms:
         arm.folder.mkdir(parents=True)
         arm.deploy(bundle)
@@ -591,13 +589,18 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
     starts: list[datetime] = []
     rows: list[dict] = []
     for period in range(1, args.periods + 1):
-        applications = period_applications(held_out, args.rows, args.seed, period)
-        seen, truth, power = period_truth(applications, downturn, args.seed, period)
+        drawn = draw_period(world, truth, originals, args.rows, args.seed, period, target, labels)
+        seen = drawn.seen
         requests = as_requests(seen, columns, id_column)
         amounts = seen[business.amount_column].to_numpy(dtype=float)
         starts.append(utc_now())
-        row = {"period": period, "downturn": power}
-        row |= serve_period(arms, period, requests, truth, amounts, business, args.delay)
+        row = {"period": period, "changed": period >= world.CHANGE_PERIOD}
+        row |= serve_period(arms, period, requests, drawn.is_bad, amounts, business, args.delay)
+        at = [starts[-1]] * len(drawn.ids)
+        bound = explorer.take(fit_on(project, seen), seen, drawn.ids, at)
+        row["bound"] = value_per_application(
+            drawn.is_bad, bound.lent, amounts, business.margin, business.loss_given_default
+        )
         until = utc_now()
         since = starts[max(0, period - 1 - args.delay)]
         decided = dict(zip(names, both(partial(monitor_and_decide, since=since, until=until),
@@ -618,7 +621,7 @@ def simulate(args, downturn: Downturn, clone: Clone, arms: list[Arm]) -> list[di
             f"monitor {row[arm.name]['verdict']}, policy {row[arm.name]['decision']}"
             for arm in arms
         )
-        progress(f"period {period} (downturn {power:.1f}): {line}")
+        progress(f"period {period}: {line}; bound {row['bound']:.1f}")
         if decided[b.name]["retrain"] and period < args.periods:
             progress(f"  (b) retrain: {' | '.join(decided[b.name]['reasons'])}")
             outcome = retrain(b, period)
@@ -642,24 +645,41 @@ def _f(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def print_results(args, downturn, clone, arms, rows, folder) -> None:
+def seed_result(args, rows: list[dict], b: Arm) -> SeedResult:
+    """The run as the fast mode's summary reads it (loop_summary.SeedResult)."""
+    result = SeedResult(args.seed, {"never": [r["a"]["value"] for r in rows],
+                                    "policy": [r["b"]["value"] for r in rows],
+                                    "bound": [r["bound"] for r in rows]})  # fmt: skip
+    for r in rows:
+        fired = [] if r["b"]["decision"] != "retrain" else [
+            line.removeprefix("retrain: ") for line in r["b"]["reasons"]
+            if line.startswith("retrain: ")
+        ]  # fmt: skip
+        scheduled = [line for line in fired if line.startswith(SCHEDULED) or "schedule" in line]
+        result.alarms[r["period"]] = [line for line in fired if line not in scheduled]
+        result.scheduled[r["period"]] = scheduled
+    result.tried, result.adopted = b.tried, b.promoted
+    return result
+
+
+def print_results(args, world, clone, arms, rows, folder) -> None:
     wall = time.monotonic() - STARTED
-    print(f"Feedback loop: {args.periods} periods x {args.rows} applications (seed {args.seed}); "
-          f"downturn from period {downturn.start_period} over {downturn.ramp_periods} periods: "
-          f"incomes -{downturn.income_fall:.0%}, a good indebted applicant defaults with "
-          f"probability up to {downturn.max_flip} (half at Debt/Income {downturn.half_ratio:g}); "
-          f"outcomes {args.delay} period later, for loans only.")  # fmt: skip
+    print("\n".join(header(ROOT, world.describe(), [args.seed], f"{args.periods} periods x "
+                           f"{args.rows} applications; outcomes {args.delay} period(s) later, "
+                           "for loans only; full mode (service, store, export, dvc repro, gate, "
+                           "registry)")))  # fmt: skip
     print("Clone's config: " + "; ".join(clone.notes) + ".")
     print()
     print("Each cell: (a) never retrains / (b) retrains when the policy says so.\n")
-    print("| period | downturn | ROC AUC, all (oracle) | ROC AUC, labelled (monitor) | value per "
+    print("| period | changed | ROC AUC, all (oracle) | ROC AUC, labelled (monitor) | value per "
           "application | of which exploration | approval | label coverage | policy | model (b) "
           "| retrains so far (b) |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         a, b = row["a"], row["b"]
         print(
-            f"| {row['period']} | {row['downturn']:.1f} | {_f(a['auc'])} / {_f(b['auc'])} | "
+            f"| {row['period']} | {'yes' if row['changed'] else 'no'} | "
+            f"{_f(a['auc'])} / {_f(b['auc'])} | "
             f"{_f(a['labelled_auc'])} / {_f(b['labelled_auc'])} | {a['value']:.1f} / "
             f"{b['value']:.1f} | {a['exploration_value']:.1f} / {b['exploration_value']:.1f} | "
             f"{a['approval']:.0%} / {b['approval']:.0%} | "
@@ -672,9 +692,9 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
           "the value and the label coverage.")  # fmt: skip
     for name in ("a", "b"):
         values = [row[name]["value"] for row in rows]
-        during = values[downturn.start_period - 1 :]
+        during = values[world.CHANGE_PERIOD - 1 :]
         print(f"\n({name}) mean value per application over all periods: {np.mean(values):.1f}; "
-              "from the downturn on: "
+              "from the change on: "
               + (f"{np.mean(during):.1f}" if during else "no period"))  # fmt: skip
     b = next(arm for arm in arms if arm.retrains)
     print("\nRetrain decisions in (b), with the policy's reasons and what followed:")
@@ -683,6 +703,9 @@ def print_results(args, downturn, clone, arms, rows, folder) -> None:
     said = [row["period"] for row in rows if row["a"]["decision"] == "retrain"]
     print(f"\n(a) never retrains; the policy said retrain at periods {said or 'none'}.")
     print(f"\nWall time: {wall:.0f} s" + (f" (kept: {folder})" if args.keep else ""))
+    print()
+    b = next(arm for arm in arms if arm.retrains)
+    print("\n".join(report_lines([seed_result(args, rows, b)], world.CHANGE_PERIOD, args.periods)))
 
 
 if __name__ == "__main__":

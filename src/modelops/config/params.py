@@ -549,11 +549,12 @@ class RetrainParams(Strict):
     means retrain. A limit set to null switches its rule off, and the decision says so."""
 
     # Live ROC AUC among the model's approvals with an outcome (min_labelled_rows in the
-    # window, every version's) below the same figure on its reference's approved test rows by more than this, the
-    # shortfall's whole interval beyond it (both figures' noise, monitor.confidence). 0.05: a
-    # healthy model fires about 1 window in 200 (the monitor's alert drop); a fall of 0.15
-    # is found about half the time, 0.2 nearly always. No absolute floor: ROC AUC among
-    # approvals depends on the threshold (0.69 for the healthy model, 0.85 over all rows).
+    # window, every version's) below the same figure on its reference's approved test rows by
+    # more than this, the shortfall's whole interval beyond it (both figures' noise,
+    # monitor.confidence). 0.05: a healthy model fires about 1 window in 200 (the monitor's
+    # alert drop); a fall of 0.15 is found about half the time, 0.2 nearly always. No
+    # absolute floor: ROC AUC among approvals depends on the threshold (0.69 for the healthy
+    # model, 0.85 over all rows).
     live_auc_drop: float | None = Field(0.05, gt=0, le=0.5)
     # Estimated ROC AUC (from scores alone, no outcomes needed) below the reference test set's
     # by more than this: the monitor's live alert drop (monitor.live_auc_drop_alert).

@@ -41,10 +41,8 @@ from modelops.serve.exploration import (
     Taken,
     check_targeting,
     expected_loss,
-    exploration_draw,
-    in_segments,
+    explored_decision,
     segment_categories,
-    take_decision,
 )
 from modelops.serve.http_json import BodyRefused, DecodedRoute, SafeJSONResponse, decode_body
 from modelops.serve.schema import application_model, field_path, problems, shown_value
@@ -221,28 +219,19 @@ class Service:
     ) -> Taken:
         """The decision taken for one application (serve/exploration.py), its exploration
         charged to the day's budget."""
-        explore = self.settings.exploration
-        if explore.rate == 0 or p < threshold:
-            return take_decision(p, threshold, 1.0, 0.0)
         business = self.params.business
-        budget = self._budget(now)
-        approvals_left, loss_left = budget.left(now)
         amount = row.values.get(business.amount_column, row.received.get(business.amount_column))
-        loss = expected_loss(_number(amount), p, business.margin, business.loss_given_default)
-        taken = take_decision(
+        return explored_decision(
+            prediction_id,
             p,
             threshold,
-            exploration_draw(prediction_id),
-            explore.rate,
-            band=explore.band,
-            in_segment=in_segments(row.values, explore.segments),
-            approvals_left=approvals_left,
-            loss_left=loss_left,
-            loss=loss,
+            row.values,
+            _number(amount),
+            self.settings.exploration,
+            business,
+            self._budget,
+            now,
         )
-        if taken.explored:
-            budget.spend(now, loss)
-        return taken
 
     def _schema(self, served: ServedModel):
         # Protected attributes the model does not read are accepted and stored (not scored):

@@ -34,11 +34,12 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from modelops.config.contract import Contract
+from modelops.config.params import BusinessParams, ExplorationParams
 from modelops.errors import ConfigError, shown
 
 
@@ -104,6 +105,41 @@ def take_decision(
     if draw < rate:
         return Taken("approve", rate, True)
     return Taken("reject", 1.0 - rate, False)
+
+
+def explored_decision(
+    prediction_id: str,
+    p_default: float,
+    threshold: float,
+    application: Mapping,
+    amount: float,
+    explore: ExplorationParams,
+    business: BusinessParams,
+    budget_at: Callable[[datetime], DailyBudget],
+    now: datetime,
+) -> Taken:
+    """The service's decision for one application under serve.exploration, its exploration
+    charged to the budget of now's day (budget_at gives it, made on first need): the one rule
+    the service and the loop's simulation both apply."""
+    if explore.rate == 0 or p_default < threshold:
+        return take_decision(p_default, threshold, 1.0, 0.0)
+    budget = budget_at(now)
+    approvals_left, loss_left = budget.left(now)
+    loss = expected_loss(amount, p_default, business.margin, business.loss_given_default)
+    taken = take_decision(
+        p_default,
+        threshold,
+        exploration_draw(prediction_id),
+        explore.rate,
+        band=explore.band,
+        in_segment=in_segments(application, explore.segments),
+        approvals_left=approvals_left,
+        loss_left=loss_left,
+        loss=loss,
+    )
+    if taken.explored:
+        budget.spend(now, loss)
+    return taken
 
 
 class DailyBudget:
