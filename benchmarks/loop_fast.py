@@ -144,7 +144,7 @@ def run_seed(project, world, truth, originals, v0, seed: int, args, folder: Path
         result.outcomes[period] = len(due)
         since = start0 + (max(1, period - args.delay) - 1) * PERIOD
         report = project_api.monitor(project, store, champion, since, end)
-        decided = project_api.policy(project, report, champion)
+        decided = project_api.policy(project, report, champion, store)
         result.alarms[period], result.scheduled[period] = decided.alarms, decided.scheduled
         line = (
             f"seed {seed} period {period}: value never {result.values['never'][-1]:.1f}, "
@@ -152,6 +152,8 @@ def run_seed(project, world, truth, originals, v0, seed: int, args, folder: Path
             f"{result.values['bound'][-1]:.1f}; {len(due)} outcomes; monitor {report['verdict']}; "
             f"policy {'retrain' if decided.retrain else 'keep'}"
         )
+        if report["verdict"] != "ok" and not decided.retrain:  # why an alert does not retrain
+            line += f" ({decided.reasons[0]})"
         progress(line)
         if decided.retrain and period < args.periods:
             result.tried += 1

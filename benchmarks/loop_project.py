@@ -35,7 +35,7 @@ from modelops.model.refit import fit_candidate_and_refit
 from modelops.model.train import Target, train_model
 from modelops.monitor.reference import Reference, build_reference
 from modelops.monitor.run import monitor_window
-from modelops.retrain.policy import decide, model_age_days
+from modelops.retrain.policy import decide, model_age_days, new_labelled_outcomes, window_end
 from modelops.review.baselines import Baseline
 from modelops.review.champion import challenger_of, scored_against
 from modelops.review.gate import evaluate_gate
@@ -184,7 +184,8 @@ def run_pipeline(project: Project, feedback: Path, version: str, trained_at: dat
     reference = build_reference(
         train, project.features, contract, scored.p_bad, scored.is_bad,
         scored.predicted == target.positive, classifier.threshold, scored.metrics,
-        params.monitor.bins, params.monitor.calibration_bins,
+        reference_test[params.business.amount_column].to_numpy(dtype=float), params.business,
+        params.monitor,
     )  # fmt: skip
     reports = {
         "metrics": scored.metrics,
@@ -360,17 +361,23 @@ class PolicyDecision:
     scheduled: list[str]  # the scheduled reasons (no alarm)
 
 
-def policy(project: Project, report: dict, model: Model) -> PolicyDecision:
-    """modelops retrain decide on the report, against the model's reference metrics."""
+def policy(project: Project, report: dict, model: Model, store: PredictionStore) -> PolicyDecision:
+    """modelops retrain decide on the report, against the model's reference (all rows and its
+    approved view), with the store's new outcomes when the policy has a schedule."""
     settings = project.params.retrain
-    age = None
+    age = new = None
     if settings.max_model_age_days is not None:
         age = model_age_days(report, model.trained_at)
-    found = decide(report, _reference_metrics(model), age, settings)
-    fired = found.reasons if found.retrain else []
-    scheduled = [r for r in fired if r.startswith(SCHEDULED) or "schedule" in r]
-    alarms = [r for r in fired if r not in scheduled]
-    return PolicyDecision(found.retrain, found.reasons, alarms, scheduled)
+    if settings.schedule_min_outcomes is not None:
+        new = new_labelled_outcomes(
+            store,
+            model.trained_at,
+            window_end(report),
+            project.params.feedback.min_outcome_age_days,
+        )
+    approved = model.reference.approved() if report.get("live") else None
+    found = decide(report, _reference_metrics(model), approved, age, settings, new)
+    return PolicyDecision(found.retrain, found.reasons, found.alarms, found.scheduled)
 
 
 def _reference_metrics(model: Model) -> dict:

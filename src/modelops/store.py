@@ -386,6 +386,18 @@ class PredictionStore:
         except SQLAlchemyError as err:
             raise StoreUnavailable(_reason(err)) from None
 
+    def outcomes_observed(self, after: datetime, until: datetime) -> int:
+        """Outcomes observed in (after, until], every version's (observed_at: when the loan's
+        outcome became known, not when it reached the store)."""
+        query = select(func.count()).where(
+            Outcome.observed_at > _utc(after), Outcome.observed_at <= _utc(until)
+        )
+        try:
+            with self.engine.connect() as connection:
+                return int(connection.scalar(query) or 0)
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(_reason(err)) from None
+
     def refusals(self, since: datetime, until: datetime, version: str | None) -> dict:
         """Refused requests in [since, until): {"requests": n, "by_rule": {rule: n}}."""
         where = [Refusal.refused_at >= since, Refusal.refused_at < until]

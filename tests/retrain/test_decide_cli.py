@@ -107,7 +107,8 @@ def test_an_old_reference_without_the_approved_view_is_refused(folder):
 
 def store_with_outcomes(path, trained_at: datetime) -> str:
     """A real store: v1 served before and after the training time, v2 after it; outcomes of
-    300 of v1's and 250 of v2's predictions made since, and of 400 made before (not new)."""
+    300 of v1's and 250 of v2's predictions made since, of 400 made before and known before
+    (trained on, not new), and of 50 made before whose outcome came after (new)."""
     url = f"sqlite:///{path}"
     store = PredictionStore(url)
     store.create_schema()
@@ -122,6 +123,11 @@ def store_with_outcomes(path, trained_at: datetime) -> str:
                                       {"Amount": 1000}, 0.2, "approve", 0.5))  # fmt: skip
             if i < with_outcome:
                 labelled.append((prediction_id, start + timedelta(minutes=i, hours=1)))
+    for i in range(50):  # decided the day before training, known the day after
+        prediction_id = f"late{i:032d}"
+        decisions.append(Decision(prediction_id, trained_at - timedelta(days=1), "v1",
+                                  {"Amount": 1000}, 0.2, "approve", 0.5))  # fmt: skip
+        labelled.append((prediction_id, trained_at + timedelta(days=1)))
     store.record(decisions)
     for prediction_id, observed in labelled:
         store.record_outcome(prediction_id, "good", observed)
@@ -130,10 +136,13 @@ def store_with_outcomes(path, trained_at: datetime) -> str:
 
 
 def test_a_scheduled_retrain_counts_every_versions_new_outcomes(folder, raw_params):
-    """550 new outcomes (300 of v1 and 250 of v2 since training) against a schedule of 500: a
-    scheduled retrain, exit 1 as any retrain, said and written as scheduled, not an alarm."""
+    """600 new outcomes (300 of v1 and 250 of v2 since training, 50 of v1's earlier decisions
+    known since) against a schedule of 500: a scheduled retrain, exit 1 as any retrain, said
+    and written as scheduled, not an alarm. Outcomes are final at once here (age 0)."""
     trained = datetime(2025, 6, 1, tzinfo=UTC)
     url = store_with_outcomes(folder / "store.db", trained)
+    final_at_once = {**raw_params.get("feedback", {}), "min_outcome_age_days": 0}
+    raw_params = {**raw_params, "feedback": final_at_once}
     write_config(folder / "params.yaml",
                  {**raw_params, "retrain": {"schedule_min_outcomes": 500}})  # fmt: skip
     output = folder / "decision.json"
@@ -141,7 +150,7 @@ def test_a_scheduled_retrain_counts_every_versions_new_outcomes(folder, raw_para
                         "--store", url, "--output", output)  # fmt: skip
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "retrain: scheduled: 550 new labelled outcomes since the model was trained >= "
+        "retrain: scheduled: 600 new labelled outcomes since the model was trained >= "
         "schedule_min_outcomes 500 (the gate decides)"
     )
     assert lines[1].startswith("retrain: no alarm: live ROC AUC among approved loans 0.710")
@@ -149,11 +158,19 @@ def test_a_scheduled_retrain_counts_every_versions_new_outcomes(folder, raw_para
     written = json.loads(output.read_text(encoding="utf-8"))
     assert (written["kind"], written["alarms"], len(written["scheduled"])) == ("scheduled", [], 1)
     write_config(folder / "params.yaml",
-                 {**raw_params, "retrain": {"schedule_min_outcomes": 551}})  # fmt: skip
+                 {**raw_params, "retrain": {"schedule_min_outcomes": 601}})  # fmt: skip
     result = in_process(folder, "retrain", "decide", "--trained-at", trained.isoformat(),
                         "--store", url)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "schedule: 550 new labelled outcomes < 551" in result.stdout
+    assert "schedule: 600 new labelled outcomes < 601" in result.stdout
+    # Final only 90 days after they were observed: none of these is final yet beyond training's.
+    final_later = {**final_at_once, "min_outcome_age_days": 90}
+    write_config(folder / "params.yaml", {**raw_params, "feedback": final_later,
+                 "retrain": {"schedule_min_outcomes": 500}})  # fmt: skip
+    result = in_process(folder, "retrain", "decide", "--trained-at", trained.isoformat(),
+                        "--store", url)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "schedule: 0 new labelled outcomes < 500" in result.stdout
 
 
 def test_the_model_age_defaults_to_dvc_locks_last_commit(folder):

@@ -1,6 +1,7 @@
 """Protects the training weights: train.feedback_weighting inverse_propensity (each feedback
-row weighs 1/propensity) and train.original_weight (an original row's weight against a
-feedback row's), in the final fit, in the folds the threshold is chosen on and in the
+row weighs 1/propensity), train.original_weight (an original row's weight against a
+feedback row's) and train.feedback_half_life_days (older feedback weighs less), in the final
+fit, in the folds the threshold is chosen on and in the
 threshold's value; with neither, provenance columns change nothing."""
 
 import numpy as np
@@ -59,6 +60,17 @@ def test_original_rows_weigh_original_weight_against_a_feedback_row(feedback_tra
     assert (both / both[-1]).tolist() == [0.25] * 200 + [10.0] * 20 + [1.0] * 80
     # Without feedback every row weighs the same: the unweighted fit, whatever the weight.
     assert training_weights(small_train, "none", 0.25) is None
+
+
+def test_a_feedback_rows_weight_halves_with_each_half_life_of_its_age(feedback_train):
+    # feedback decided hourly, the newest at row 299: a day older halves the weight
+    weights = training_weights(feedback_train, "none", 0.25, half_life_days=1.0)
+    relative = weights / weights[-1]
+    assert relative[:200].tolist() == [0.25] * 200  # original rows: original_weight alone
+    assert relative[[299, 275, 251]] == pytest.approx([1.0, 0.5, 0.25])
+    assert relative[200] == pytest.approx(0.5 ** (99 / 24))
+    both = training_weights(feedback_train, "inverse_propensity", 1.0, half_life_days=1.0)
+    assert (both / both[-1])[219] == pytest.approx(10 * 0.5 ** (80 / 24))  # and 1/propensity
 
 
 def test_original_weight_moves_the_fit_towards_the_feedback(

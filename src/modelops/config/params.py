@@ -140,6 +140,10 @@ class TrainParams(Strict):
     # An original row's weight against a feedback row's 1 (the fit and the threshold): below 1
     # the model leans to the present, the outcomes of the loans it made; 1 weighs all alike.
     original_weight: float = Field(1.0, gt=0, le=1)
+    # A feedback row's weight halves for every this many days its decision is older than the
+    # newest feedback row's: the newest outcomes describe the world the model will serve.
+    # null: every feedback row weighs alike.
+    feedback_half_life_days: float | None = Field(None, gt=0, le=3650)
     # Fit the served model again on the newest outcomes too, once they have judged the
     # candidate fitted without them (models/model.skops; the candidate's answers in
     # reports/candidate.json): the newest outcomes are the most informative rows there are.
@@ -572,7 +576,7 @@ class RetrainParams(Strict):
     # so twice a year is as often as a retrain has new outcomes to learn from.
     max_model_age_days: int | None = Field(180, ge=1, le=3650)
     # A scheduled retrain, beside the degradation rules above (an alarm): at least this many
-    # new labelled outcomes (of predictions made since the model was trained, every version),
+    # final outcomes the model did not train on (observed since it was trained, every version),
     # and the gate decides whether the retrained model is served. It costs a pipeline run and a
     # review per retrain; it buys a model that keeps up with a world that changes without any
     # alarm. null: off (retrain only on an alarm).

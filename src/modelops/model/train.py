@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from modelops.config.contract import PROPENSITY
+from modelops.config.contract import PREDICTED_AT, PROPENSITY
 from modelops.config.params import BusinessParams, TrainParams
 from modelops.data.split import is_feedback
 from modelops.errors import InputError, ParamsError
@@ -65,19 +65,29 @@ def out_of_fold_p_bad(
 
 
 def training_weights(
-    train: pd.DataFrame, weighting: str, original_weight: float = 1.0
+    train: pd.DataFrame,
+    weighting: str,
+    original_weight: float = 1.0,
+    half_life_days: float | None = None,
 ) -> np.ndarray | None:
     """Each row's weight in fit and in the threshold's choice, or None for unweighted.
 
     A row from the original sources (no predicted_at) weighs original_weight against a
     feedback row's 1, so that a few hundred new outcomes are not swamped by thousands of stale
-    rows (train.original_weight); under inverse_propensity a feedback row weighs 1/propensity
-    on top (an explored approval stands for the rejections it was drawn from). Scaled to a
+    rows (train.original_weight); with a half-life a feedback row's weight halves for every
+    half_life_days its decision is older than the newest feedback row's (the world the newest
+    outcomes describe is the one the model will serve); under inverse_propensity a feedback
+    row weighs 1/propensity on top (an explored approval stands for the rejections it was
+    drawn from). Scaled to a
     mean of 1, so that the estimator's regularisation means what it means unweighted; when
     every row would weigh the same there is nothing to weight (None: the unweighted fit).
     """
     feedback = is_feedback(train)
     weights = np.where(feedback, 1.0, original_weight)
+    if half_life_days is not None and feedback.any():
+        decided = pd.to_datetime(train[PREDICTED_AT], utc=True)
+        age_days = (decided.max() - decided).dt.total_seconds().to_numpy() / 86400
+        weights = np.where(feedback, 0.5 ** (np.nan_to_num(age_days) / half_life_days), weights)
     if weighting == "inverse_propensity" and PROPENSITY in train.columns:
         propensity = train[PROPENSITY]
         if (propensity <= 0).any():
@@ -158,7 +168,12 @@ def train_model(
         )
     numeric, categorical = feature_kinds(train, features)
     X = train[features]
-    weights = training_weights(train, params.feedback_weighting, params.original_weight)
+    weights = training_weights(
+        train,
+        params.feedback_weighting,
+        params.original_weight,
+        params.feedback_half_life_days,
+    )
     weighted = weights is not None
     fit_params = {"sample_weight": weights} if weighted else {}
     # scikit-learn passes a sample weight through the threshold classifier and the pipeline

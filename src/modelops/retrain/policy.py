@@ -16,10 +16,11 @@ one that fires is an alarm, and an alarm means retrain:
 - the model older than max_model_age_days at the window's end
 
 Beside them, a scheduled retrain (schedule_min_outcomes; off by default): at least that many
-new labelled outcomes, those of predictions made since the model was trained, of every version
-served since. It is no alarm: nothing was found wrong, there is enough new to learn from, and
-the gate decides whether the retrained model is served. Decision.kind says which: "alarm" (a
-degradation rule fired, whether or not the schedule is due too), "scheduled" or "keep".
+final outcomes the model did not train on: those the export takes now and did not take when
+it was trained (observed since, min_outcome_age_days earlier), of every version. It is no
+alarm: nothing was found wrong, there is enough new to learn from, and the gate decides
+whether the retrained model is served. Decision.kind says which: "alarm" (a degradation rule
+fired, whether or not the schedule is due too), "scheduled" or "keep".
 
 Per version and across versions: scores, thresholds and so ROC AUC, drift and the estimate
 belong to one model and are judged for the monitored version against its own reference; what
@@ -34,7 +35,7 @@ then not judged, and the decision says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from modelops.config.params import RetrainParams
 from modelops.monitor.live import shortfall
@@ -100,10 +101,15 @@ def decide(
     return Decision("keep", ["every rule holds: " + "; ".join(lines)])
 
 
-def new_labelled_outcomes(store, trained_at: datetime, until: datetime) -> int:
-    """The labelled outcomes of predictions made in [trained_at, until), every version's: what
-    a retrain now would learn that the model has not seen."""
-    return sum(with_outcome for _, with_outcome in store.outcome_counts(trained_at, until).values())
+def new_labelled_outcomes(
+    store, trained_at: datetime, until: datetime, min_outcome_age_days: int
+) -> int:
+    """The final outcomes a retrain now would learn that the model did not: those the export
+    takes at until (observed min_outcome_age_days before it) but did not take at trained_at.
+    Every version's, whichever decision brought them, and counted by when the outcome was
+    observed: a loan decided before the training whose outcome came after is new too."""
+    age = timedelta(days=min_outcome_age_days)
+    return store.outcomes_observed(trained_at - age, until - age)
 
 
 def model_age_days(monitoring: dict, trained_at: datetime) -> float:
