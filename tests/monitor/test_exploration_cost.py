@@ -60,10 +60,11 @@ def _report(store_file, sample, features, contract, params) -> dict:
     for prediction_id, outcome in outcomes:
         store.record_outcome(prediction_id, outcome, START + timedelta(days=3))
     p = np.linspace(0.01, 0.99, 200)
+    is_bad = (p > 0.5) | (np.arange(200) % 5 == 0)  # approved test rows default too
     reference = Reference(
-        build_reference(sample, features, contract, p, p > 0.5, p > 0.5, 0.5,
+        build_reference(sample, features, contract, p, is_bad, p > 0.5, 0.5,
                         {"roc_auc": 0.8, "brier": 0.1, "business": {"value_per_application": 1.0}},
-                        10, 10),
+                        np.full(200, 1000.0), params.business, params.monitor),
         "test",
     )  # fmt: skip
     found = monitor_window(store, reference, contract, params, START, START + timedelta(days=2),
