@@ -45,9 +45,13 @@ def simulation(project_root, tmp_path_factory) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def table(simulation) -> dict[int, dict[str, str]]:
-    """The final table: {period: {column: cell}}, each cell "(a) / (b)"."""
+    """The table of periods: {period: {column: cell}}, each cell "(a) / (b)" (the first
+    table printed; the summary by seed follows it)."""
     assert simulation.returncode == 0, simulation.stderr[-5000:]
-    lines = [line for line in simulation.stdout.splitlines() if line.startswith("| ")]
+    out = simulation.stdout.splitlines()
+    first = next(i for i, line in enumerate(out) if line.startswith("| "))
+    end = next((i for i in range(first, len(out)) if not out[i].startswith("|")), len(out))
+    lines = [line for line in out[first:end] if line.startswith("| ")]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     rows = {}
     for line in lines[1:]:
