@@ -70,6 +70,11 @@ def parse_args(argv=None):
             parser.error(f"--{name} must be at least 1")
     if args.delay < 0:
         parser.error("--delay must be at least 0")
+    change = load_world(args.world).CHANGE_PERIOD
+    if args.periods < change:
+        # "after the change" would be no period at all: a mean of nothing, not a result
+        parser.error(f"--periods {args.periods}: the {args.world} world changes in period "
+                     f"{change}; run at least {change} periods")  # fmt: skip
     return args
 
 

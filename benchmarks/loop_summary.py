@@ -92,7 +92,15 @@ def t_interval(values: list[float], confidence: float = 0.9) -> tuple[float, flo
 
 
 def report_lines(results: list[SeedResult], change: int, periods: int) -> list[str]:
-    """The per-seed table, the intervals, the retrains line and, last, the final line."""
+    """The per-seed table, the intervals, the retrains line and, last, the final line; a run
+    that ends before the change has no figure after it, and its last line says so."""
+    if periods < change:
+        alarms = sum(r.alarms_before(change) for r in results)
+        return [
+            f"policy vs never: not measured: the run ends at period {periods}, before the "
+            f"change in period {change}; alarms before the change: {alarms} of "
+            f"{len(results) * periods}"
+        ]
     lines = [
         f"Value per application from period {change} on (periods {change}-{periods}):",
         "",

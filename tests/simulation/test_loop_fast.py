@@ -1,9 +1,10 @@
 """Protects the loop's fast mode (benchmarks/loop_fast.py), the simulation whose runs choose
-the project's defaults: a 2-period run for one seed (1,500 applications a period, outcomes one
-period late) through the project's own functions, checked where it could lie: every arm
-answers the same applications, outcomes come back only for loans and only after their delay
-(read from the store the policy arm wrote), the bound beats never retraining on the same
-truth, and the last line says what the issue asks in the form it asks."""
+the project's defaults: a 3-period run for one seed (the downturn starts in period 3; 1,500
+applications a period, outcomes one period late) through the project's own functions,
+checked where it could lie: every arm answers the same applications, outcomes come back only
+for loans and only after their delay (read from the store the policy arm wrote), the bound
+beats never retraining on the same truth, the last line says what the issue asks in the form
+it asks, and a run too short to reach the change is refused."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from loop_fast import PERIOD, main
 
 pytestmark = pytest.mark.slow
 
-SEED, PERIODS, ROWS, DELAY = 7, 2, 1500, 1
+SEED, PERIODS, ROWS, DELAY = 7, 3, 1500, 1
 FINAL = re.compile(
     r"^policy vs never: [+-]\d+\.\d\d per application after the change \(worst seed "
     r"[+-]\d+\.\d\d\); bound [+-]\d+\.\d\d; alarms before the change: \d+ of \d+$"
@@ -76,10 +77,13 @@ def test_outcomes_only_for_loans_and_never_before_their_delay(run):
             "join predictions p on p.prediction_id = o.prediction_id"
         ).fetchall()
         first = db.execute("select min(predicted_at) from predictions").fetchone()[0]
-        approved = db.execute(
-            "select count(*) from predictions where decision = 'approve' and "
-            "prediction_id like ?", (f"sim-s{SEED}-p01-%",),
-        ).fetchone()[0]  # fmt: skip
+        approved = [
+            db.execute(
+                "select count(*) from predictions where decision = 'approve' and "
+                "prediction_id like ?", (f"sim-s{SEED}-p{period:02d}-%",),
+            ).fetchone()[0]
+            for period in range(1, PERIODS)
+        ]  # fmt: skip
     start = datetime.fromisoformat(first)
     assert rows, "no outcome came back"
     assert all(decision == "approve" for _, decision, _, _ in rows)  # loans (explored ones too)
@@ -88,6 +92,14 @@ def test_outcomes_only_for_loans_and_never_before_their_delay(run):
         observed = (datetime.fromisoformat(observed_at) - start) // PERIOD + 1
         assert made == (datetime.fromisoformat(predicted_at) - start) // PERIOD + 1
         assert observed - made == DELAY, (prediction_id, observed_at)
-    # Period 1's loans, every one of them, came back at the end of period 2; nothing else.
-    assert len(rows) == approved
-    assert run["results"][0]["outcomes"] == {"1": 0, "2": approved}
+    # Each period's loans, every one of them, came back at the end of the next; nothing else.
+    assert len(rows) == sum(approved)
+    expected = {"1": 0} | {str(p + 2): n for p, n in enumerate(approved)}
+    assert run["results"][0]["outcomes"] == expected
+
+
+def test_a_run_that_ends_before_the_change_is_refused(capsys):
+    with pytest.raises(SystemExit) as refused:
+        main(["--world", "downturn", "--periods", "2"])
+    assert refused.value.code == 2
+    assert "--periods 2: the downturn world changes in period 3" in capsys.readouterr().err

@@ -174,7 +174,8 @@ def test_a_downturn_opens_one_retraining_pull_request_with_the_verdict_and_reaso
     assert report["verdict"] == "alert"
     assert report["window"]["with_outcome"] == REQUESTS * BATCH
     decision = (artifacts / "decision.txt").read_text().splitlines()
-    assert any(line.startswith("retrain: live ROC AUC interval low end") for line in decision)
+    fired = "retrain: alarm: live ROC AUC among approved loans"
+    assert any(line.startswith(fired) for line in decision), decision
     # One pull request, from a new branch retrain/<today>, made with RETRAIN_TOKEN.
     [(listed, _), (created, files)] = result.gh_calls
     assert listed[:2] == ["pr", "list"]
