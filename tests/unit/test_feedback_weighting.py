@@ -145,6 +145,20 @@ def test_a_weighted_model_is_saved_and_loaded_like_any(
     assert np.array_equal(loaded.predict_proba(X), trained.classifier.predict_proba(X))
 
 
+@pytest.mark.parametrize("kind", ["logistic_regression", "random_forest", "hist_gradient_boosting"])
+def test_every_model_kind_trains_on_weighted_feedback_and_is_stored(
+    kind, feedback_train, fast_train_params, features, target, business_params, tmp_path
+):
+    """The weights' routing requests come off every part of the model, a gradient-boosting
+    model's compiled parts (no __dict__) included, so each kind retrains on feedback."""
+    weighted = fast_train_params[kind].model_copy(update={"original_weight": 0.3})
+    trained = train_model(feedback_train, features, target, weighted, business_params)
+    save_model(trained.classifier, tmp_path / "model.skops")
+    X = feedback_train[features]
+    loaded = load_model(tmp_path / "model.skops")
+    assert np.array_equal(loaded.predict_proba(X), trained.classifier.predict_proba(X))
+
+
 def test_a_propensity_of_zero_has_no_inverse(feedback_train):
     broken = feedback_train.copy()
     broken.loc[250, "propensity"] = 0.0

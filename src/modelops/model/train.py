@@ -126,7 +126,8 @@ def _forget_fit_requests(part, seen: set | None = None) -> None:
         children = part
     elif isinstance(part, dict):
         children = part.values()
-    elif type(part).__module__.startswith("sklearn."):
+    elif type(part).__module__.startswith("sklearn.") and hasattr(part, "__dict__"):
+        # (compiled parts, e.g. a gradient-boosting model's loss, have no __dict__: no request)
         vars(part).pop("_metadata_request", None)
         children = vars(part).values()
     else:
