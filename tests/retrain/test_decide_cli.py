@@ -37,9 +37,11 @@ def report(auc=(0.71, 0.67, 0.75), alerts=0, live=True) -> dict:
 
 @pytest.fixture
 def folder(tmp_path, raw_params):
-    """A workspace: the sample's params (with the default retrain section), reports/ holding
+    """A workspace: the sample's params (the default retrain section, the schedule off: the
+    degradation rules alone; the schedule's tests switch it on), reports/ holding
     monitoring.json and reference.json."""
-    write_config(tmp_path / "params.yaml", raw_params)
+    retrain = {**raw_params.get("retrain", {}), "schedule_min_outcomes": None}
+    write_config(tmp_path / "params.yaml", {**raw_params, "retrain": retrain})
     (tmp_path / "reports").mkdir()
     write(tmp_path, report())
     (tmp_path / "reports/reference.json").write_text(json.dumps(REFERENCE), encoding="utf-8")
@@ -171,6 +173,24 @@ def test_a_scheduled_retrain_counts_every_versions_new_outcomes(folder, raw_para
                         "--store", url)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "schedule: 0 new labelled outcomes < 500" in result.stdout
+
+
+def test_the_default_schedule_needs_the_store_and_counts_in_it(folder, raw_params, tmp_path):
+    """The project's default (a schedule of 500) reads the store: a store that is not there
+    is exit 2 naming it (no count, no decision), an empty one keeps the model with 0 new."""
+    write_config(folder / "params.yaml", raw_params)
+    missing = f"sqlite:///{tmp_path / 'nowhere.db'}"
+    result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01",
+                        "--store", missing)  # fmt: skip
+    one_error_line(result, 2, "nowhere.db")
+    assert not (tmp_path / "nowhere.db").exists()
+    empty = PredictionStore(f"sqlite:///{tmp_path / 'empty.db'}")
+    empty.create_schema()
+    empty.dispose()
+    result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01",
+                        "--store", f"sqlite:///{tmp_path / 'empty.db'}")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("schedule: 0 new labelled outcomes < 500")
 
 
 def test_the_model_age_defaults_to_dvc_locks_last_commit(folder):

@@ -15,7 +15,9 @@ from modelops.config.params import RetrainParams, load_params
 from modelops.errors import ConfigError
 from modelops.retrain.policy import decide, model_age_days
 
-PARAMS = RetrainParams()  # live drop 0.05, estimate drop 0.05, drift 0.25, 500 labelled, 180 days
+# The degradation rules at their defaults (live drop 0.05, estimate drop 0.05, drift 0.25, 500
+# labelled, 180 days), the schedule off: the schedule's own cases switch it on.
+PARAMS = RetrainParams(schedule_min_outcomes=None)
 # All test rows (the estimate's base) and the rows the model approves (live ROC AUC's base):
 # a healthy model ranks approved loans far worse than all applicants.
 REFERENCE = {"roc_auc": 0.875, "brier": 0.13}
@@ -217,7 +219,7 @@ def test_a_bad_retrain_section_is_refused_naming_the_key(raw_params, tmp_path, r
     params = copy.deepcopy(raw_params)
     params["retrain"] = {"live_auc_drop": 0.05, "max_model_age_days": None}
     write_config(path, params)
-    assert load_params(path).retrain == PARAMS.model_copy(update={"max_model_age_days": None})
+    assert load_params(path).retrain == RetrainParams(max_model_age_days=None)
     params["retrain"].update(retrain)
     write_config(path, params)
     with pytest.raises(ConfigError) as caught:
@@ -228,4 +230,5 @@ def test_a_bad_retrain_section_is_refused_naming_the_key(raw_params, tmp_path, r
 
 
 def test_the_projects_retrain_section_is_the_documented_defaults(project_root):
-    assert load_params(project_root / "params.yaml").retrain == PARAMS
+    assert load_params(project_root / "params.yaml").retrain == RetrainParams()
+    assert RetrainParams().schedule_min_outcomes == 500  # the simulation's choice (README)

@@ -1,12 +1,15 @@
 """Protects scheduled monitoring and retraining: monitor.yml, run with act on the built sample
 project against prediction stores written by the real service (release v0.1.0 answering the
-held-out applications, every outcome sent back). Traffic like the test set keeps the model:
-no pull request, nothing pushed. A downturn (incomes halved, outcomes no longer following the
-model) retrains: the final outcomes exported and pushed to the DVC remote, the pipeline rerun,
-and one pull request from retrain/<date> whose body is the monitoring verdict and the
-decision's reasons, made with RETRAIN_TOKEN. With a retraining pull request already open, that
-one is updated instead. A run with no verdict (no traffic in the window asked for by hand)
-fails, deciding nothing. `gh` is a recording stand-in (no GitHub API).
+held-out applications, every outcome sent back). Traffic like the test set, judged by the
+degradation rules alone (the schedule off), keeps the model: no pull request, nothing pushed.
+A downturn (incomes halved, outcomes no longer following the model) retrains: the final
+outcomes exported and pushed to the DVC remote, the pipeline rerun, and one pull request from
+retrain/<date> whose body is the monitoring verdict and the decision's reasons, made with
+RETRAIN_TOKEN. The same healthy traffic under the project's default schedule (500 new
+outcomes, counted in the store the workflow is given) is a scheduled retrain; with a
+retraining pull request already open, that one is updated instead. A run with no verdict
+(no traffic in the window asked for by hand) fails, deciding nothing. `gh` is a recording
+stand-in (no GitHub API).
 
 The sample's outcomes all arrive at once: the clones export them at once
 (feedback.min_outcome_age_days 0), so the default window (the last 7 days) holds them.
@@ -85,6 +88,16 @@ def released_clone(new_clone):
     return repo
 
 
+def alarms_only(repo):
+    """The clone retrains on a degradation rule's alarm only (no schedule), pushed."""
+    params = read_sections(repo / "params.yaml")
+    params.setdefault("retrain", {})["schedule_min_outcomes"] = None
+    write_config(repo / "params.yaml", params)
+    run("git", "commit", "-q", "-am", "Retrain on alarms only", cwd=repo)
+    run("git", "push", "-q", "origin", "main", cwd=repo)
+    return repo
+
+
 def scheduled(repo, store: str, event_name: str = "schedule", event: dict | None = None):
     secrets = {
         "MONITOR_STORE_URL": store,
@@ -120,8 +133,8 @@ def runs(new_clone, stores):
     UTC days the runs spanned (the branch is named after one)."""
     scenarios = {  # the longest first: two run at a time
         "downturn": lambda repo: scheduled(repo, stores["downturn"]),
-        "open_pr": lambda repo: with_a_retraining_pull_request_open(repo, stores["downturn"]),
-        "healthy": lambda repo: scheduled(repo, stores["healthy"]),
+        "open_pr": lambda repo: with_a_retraining_pull_request_open(repo, stores["healthy"]),
+        "healthy": lambda repo: scheduled(alarms_only(repo), stores["healthy"]),
         "no_traffic": lambda repo: dispatched_on_a_window_without_traffic(repo, stores["healthy"]),
     }
     clones = {name: released_clone(new_clone) for name in scenarios}
@@ -208,7 +221,10 @@ def test_with_a_retraining_pull_request_open_it_is_updated_not_doubled(runs):
     [(listed, _), (edited, files)] = result.gh_calls
     assert listed[:2] == ["pr", "list"]
     assert edited == ["pr", "edit", "31", "--body-file", edited[-1]] and files == ["pr-body.md"]
-    assert "## Retrain decision" in result.gh_file(1, "pr-body.md").read_text()
+    body = result.gh_file(1, "pr-body.md").read_text()
+    # Healthy traffic, the default schedule: due, no alarm (the store's outcomes were counted).
+    assert "## Retrain decision" in body
+    assert "- retrain: scheduled: " in body and "- retrain: alarm: " not in body, body
     # Its branch now holds this run's retraining, on main; no second branch, the fork's
     # branch name never pushed.
     head = run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
