@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from support.cli import in_process
 
-from modelops.review.feedback import feedback_by_decision, read_feedback_coverage
+from modelops.feedback.trained_on import feedback_by_decision, read_feedback_coverage
 from modelops.review.report import build_report
 
 VERDICT = {"passed": True, "failed_rules": [], "rules": [], "baselines": []}

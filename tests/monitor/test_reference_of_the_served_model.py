@@ -13,7 +13,7 @@ from support.repos import clone_folder
 from modelops.config.params import Equivalence
 from modelops.errors import InputError
 from modelops.monitor.sources import reference_for
-from modelops.serve.served import workspace_version
+from modelops.registry.tags import workspace_version
 
 MODEL = "models/model.skops"
 

@@ -328,6 +328,7 @@ def _measured(model_file: Path, test_set: Path, train_set: Path, reports: Path, 
     from modelops.config.metrics import metric_value
     from modelops.data.split import reference_part
     from modelops.errors import InputError
+    from modelops.feedback.trained_on import read_feedback_coverage
     from modelops.files import read_json, read_table
     from modelops.model.card import CARD_METRICS, Measured
     from modelops.model.card_facts import generated_limitations, read_fairness
@@ -335,7 +336,6 @@ def _measured(model_file: Path, test_set: Path, train_set: Path, reports: Path, 
     from modelops.model.persistence import load_model
     from modelops.model.pipeline import model_features
     from modelops.model.uncertainty import Answers, metric_intervals
-    from modelops.review.feedback import read_feedback_coverage
 
     found = {}
     for key, (path, what) in CARD_REPORTS.items():

@@ -93,9 +93,9 @@ def report(
 ) -> None:
     """Write the pull-request report: verdict, metrics and deltas, params, data, segments."""
     from modelops.config.layout import read_sections
+    from modelops.feedback.trained_on import read_feedback_coverage
     from modelops.files import read_json, write_text
     from modelops.review.baselines import params_at
-    from modelops.review.feedback import read_feedback_coverage
     from modelops.review.gate import read_verdict
     from modelops.review.report import build_report, params_changes
 

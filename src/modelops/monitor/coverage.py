@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 
 from modelops.config.params import ExplorationParams
+from modelops.feedback.groups import GROUPS, decision_groups
 
-# The kinds of decision, in the order reports show them.
-GROUPS = ("approved by the model", "approved by exploration", "rejected")
 SELECTION_BIAS = (
     "Live performance is measured on the predictions with an outcome, which are approved "
     "applications: a rejected application has no outcome. It describes the applicants the "
@@ -28,7 +27,7 @@ def coverage_by_decision(
     predictions)."""
     rejected, explored = np.asarray(rejected, bool), np.asarray(explored, bool)
     labelled = np.asarray(labelled, bool)
-    members = (~rejected & ~explored, ~rejected & explored, rejected)
+    members = decision_groups(~rejected, explored, rejected)
     rows = []
     for group, member in zip(GROUPS, members, strict=True):
         predictions, with_outcome = int(member.sum()), int((member & labelled).sum())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from modelops.monitor.coverage import exploration_statement
 from modelops.monitor.verdict import only_too_little
-from modelops.review.report import mermaid_bar
+from modelops.render.charts import mermaid_bar
 
 HEADINGS = {
     "ok": "## ✅ Monitoring: ok",

@@ -17,8 +17,8 @@ from modelops.files import read_text
 from modelops.git import git_output
 from modelops.monitor.reference import Reference
 from modelops.pipeline_state import output_hashes
+from modelops.registry.tags import workspace_version
 from modelops.retrieve import file_md5
-from modelops.serve.served import workspace_version
 
 UNITS = {"d": "days", "h": "hours", "m": "minutes", "w": "weeks"}
 # The times a command accepts: no prediction is older than the Unix epoch, and a window, an

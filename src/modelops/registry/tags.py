@@ -32,6 +32,12 @@ def registry_errors(function):
     return wrapper
 
 
+def workspace_version(md5: str) -> str:
+    """The version a workspace model (not a release) is served and logged as: from the md5 of
+    its file, so the monitor can tell which stored predictions it made."""
+    return f"workspace-{md5[:8]}"
+
+
 @dataclass(frozen=True)
 class Holder:
     """A version and the commit it registered."""

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import difflib
 
-import numpy as np
-
 from modelops.config.metrics import LOWER_IS_BETTER, metric_value
+from modelops.render.charts import mermaid_bar, roc_chart
 from modelops.review.gate import features_used
 
 WATERMARK = "<!-- modelops report -->"
@@ -317,7 +316,7 @@ def data_quality_section(quality: dict | None) -> list[str]:
 
 
 def feedback_section(feedback: dict | None) -> list[str]:
-    """Production feedback in this change's data by decision (review/feedback.py), with what
+    """Production feedback in this change's data by decision (feedback/trained_on.py), with what
     it cannot show: nothing when no row came from feedback."""
     if not feedback or not any(feedback[part]["feedback"] for part in ("train", "test")):
         return []
@@ -368,53 +367,6 @@ def segments_section(segments: dict | None) -> list[str]:
             )
         lines.append("")
     return lines
-
-
-def _labels(names) -> str:
-    return "[" + ", ".join(f'"{n}"' for n in names) + "]"
-
-
-def _series(values) -> str:
-    return "[" + ", ".join(f"{v:.4f}" for v in values) + "]"
-
-
-def mermaid_bar(title: str, labels, values, y_label: str, line=None) -> list[str]:
-    """A Mermaid xychart: bars for this change, an optional line for the baseline."""
-    values = [0.0 if v is None else v for v in values]
-    # A line may have gaps (the monitor's live ROC AUC where outcomes are too few): drawn as 0.
-    top = max([*values, *(v for v in line or [] if v is not None)], default=1.0)
-    chart = [
-        "```mermaid",
-        "xychart-beta",
-        f'    title "{title}"',
-        f"    x-axis {_labels(labels)}",
-        f'    y-axis "{y_label}" 0 --> {max(top * 1.1, 1e-6):.4f}',
-        f"    bar {_series(values)}",
-    ]
-    if line is not None:
-        chart.append(f"    line {_series([0.0 if v is None else v for v in line])}")
-    return [*chart, "```", ""]
-
-
-def roc_chart(roc_points: list[dict] | None) -> list[str]:
-    """True-positive rate at false-positive rates 0, 0.1, ... 1 (interpolated)."""
-    if not roc_points:
-        return []
-    fpr = np.array([p["fpr"] for p in roc_points], dtype=float)
-    tpr = np.array([p["tpr"] for p in roc_points], dtype=float)
-    grid = np.linspace(0, 1, 11)
-    at_grid = np.interp(grid, fpr, tpr)
-    return [
-        "```mermaid",
-        "xychart-beta",
-        '    title "ROC curve: share of defaults caught at each false-alarm rate"',
-        f"    x-axis {_labels(f'{g:.1f}' for g in grid)}",
-        '    y-axis "true-positive rate" 0 --> 1',
-        f"    line {_series(at_grid)}",
-        f"    line {_series(grid)}",
-        "```",
-        "",
-    ]
 
 
 def charts_section(
@@ -510,7 +462,7 @@ def build_report(
     card: dict | None = None,
 ) -> str:
     """The whole Markdown report; current holds metrics, segments, data_quality, importance,
-    training, fairness and feedback (review/feedback.py); card the model card now and at the
+    training, fairness and feedback (feedback/trained_on.py); card the model card now and at the
     first baseline."""
     baseline_name = verdict["baselines"][0]["name"] if verdict["baselines"] else "baseline"
     metrics = current["metrics"]

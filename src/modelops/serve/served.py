@@ -19,6 +19,7 @@ from modelops.files import read_json
 from modelops.model.persistence import load_model
 from modelops.model.pipeline import model_features
 from modelops.pipeline_state import output_hashes
+from modelops.registry.tags import workspace_version
 from modelops.retrieve import file_md5
 
 
@@ -91,11 +92,6 @@ def _from_workspace(repo: Path) -> ServedModel:
         golden,
         reference,
     )
-
-
-def workspace_version(md5: str) -> str:
-    """The version a workspace model is served (and logged) as: not a release."""
-    return f"workspace-{md5[:8]}"
 
 
 def _from_bundle(bundle: Path) -> ServedModel:

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from modelops.monitor.coverage import GROUPS
+from modelops.feedback.groups import GROUPS, decision_groups
 
 COLUMNS = ("decision", "explored")
 
 
 def feedback_by_decision(frame: pd.DataFrame) -> dict:
     """{"rows": all rows, "feedback": rows with a decision, "by_decision": {group: rows}} for
-    the groups of monitor/coverage.py (explored is "yes" in the export; True once typed)."""
+    the groups of feedback/groups.py (explored is "yes" in the export; True once typed)."""
     if "decision" not in frame.columns:
         return _none(len(frame))
     decision = _text(frame["decision"])
@@ -26,7 +26,7 @@ def feedback_by_decision(frame: pd.DataFrame) -> dict:
         else pd.Series(False, index=frame.index)
     )
     approved = decision == "approve"
-    members = (approved & ~explored, approved & explored, decision == "reject")
+    members = decision_groups(approved, explored, decision == "reject")
     return {
         "rows": len(frame),
         "feedback": int((decision != "").sum()),
