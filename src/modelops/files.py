@@ -130,11 +130,6 @@ def write_table(df: pd.DataFrame, path: str | Path) -> None:
     _write_one(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
-def write_text_table(df: pd.DataFrame, path: str | Path) -> None:
-    """CSV, for tables people open in a spreadsheet (the quarantine): formulas neutralised."""
-    _write_one(path, lambda tmp: spreadsheet_csv(df, tmp))
-
-
 def spreadsheet_csv(df: pd.DataFrame, path: str | Path) -> None:
     """df as CSV for a spreadsheet: formula cells neutralised (spreadsheet_safe), and lines
     ending in CRLF (RFC 4180), so that a cell holding a carriage return is quoted, not cut."""

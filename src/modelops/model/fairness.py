@@ -12,6 +12,7 @@ from modelops.config.params import FairnessParams, NoNegativeFactor
 from modelops.errors import InputError
 from modelops.model.evaluate import segment_labels
 from modelops.model.pipeline import model_features, p_bad_of
+from modelops.model.uncertainty import BLOCK_CELLS
 
 # p_default is a float from the same computation: a rise below this is rounding, not a factor.
 RISE_TOLERANCE = 1e-9
@@ -160,11 +161,6 @@ def bootstrap_intervals(
                 else None
             )
     return out
-
-
-# Cells of a (resamples x rows) index block drawn at once: a million-row test set's whole
-# index would take gigabytes; the sample's 891 rows fit in one block, as before.
-BLOCK_CELLS = 4_000_000
 
 
 def _resampled_sums(

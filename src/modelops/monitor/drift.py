@@ -35,16 +35,9 @@ def psi(reference: np.ndarray, current: np.ndarray, floor: float = 1e-4) -> floa
 
 def distance(reference: np.ndarray, current: np.ndarray) -> float:
     """Jensen-Shannon distance (base 2) of two share vectors over the same bins, in [0, 1]."""
-    p = np.asarray(reference, dtype=float)
-    q = np.asarray(current, dtype=float)
-    m = (p + q) / 2
+    from scipy.spatial.distance import jensenshannon
 
-    def divergence(a: np.ndarray) -> float:
-        # 0 * log(0) is 0: only bins where a has mass count (m > 0 there too).
-        held = a > 0
-        return float(np.sum(a[held] * np.log2(a[held] / m[held])))
-
-    return float(np.sqrt(max(0.0, (divergence(p) + divergence(q)) / 2)))
+    return float(jensenshannon(np.asarray(reference, float), np.asarray(current, float), base=2))
 
 
 @dataclass(frozen=True)
