@@ -32,6 +32,17 @@ class InputError(ModelopsError):
     exit_code = 2
 
 
+class StoreUnavailable(ModelopsError):
+    """The prediction store cannot be read or written now: a command exits 2 naming the
+    store; the service answers 503 with Retry-After and the reason only (not the store)."""
+
+    exit_code = 2
+
+    def __init__(self, store: str, reason: str) -> None:
+        super().__init__(f"store {store}: {reason}")
+        self.store, self.reason = store, reason
+
+
 class CheckFailed(ModelopsError):
     """A data, metric or gate check ran and failed."""
 

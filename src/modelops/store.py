@@ -11,6 +11,7 @@ with every committed transaction; only a power loss or an OS crash can lose the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -36,16 +37,12 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from modelops.errors import InputError, redact, shown_text
+from modelops.errors import InputError, StoreUnavailable, redact, shown_text
 
 # 2: refusals; 3: predictions.propensity and .explored (exploration); 4: predictions.reasons
 # (what a rejected applicant was told). create_schema brings an older store up to date: new
 # tables are created, new columns added with their defaults.
 SCHEMA_VERSION = 4
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be written or read now (the service answers 503 and retries)."""
 
 
 class Base(DeclarativeBase):
@@ -177,10 +174,19 @@ class PredictionStore:
     def shown_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
+    @contextlib.contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """The one place a database failure becomes the domain's StoreUnavailable, naming
+        this store (its password hidden)."""
+        try:
+            yield
+        except SQLAlchemyError as err:
+            raise StoreUnavailable(self.shown_url, _reason(err)) from None
+
     def create_schema(self) -> None:
         """Create the tables (idempotent), add the columns an older store lacks, and record
         the schema version."""
-        try:
+        with self._reachable():
             Base.metadata.create_all(self.engine)
             self._add_missing_columns()
             with Session(self.engine) as session, session.begin():
@@ -194,8 +200,6 @@ class PredictionStore:
                     )
                 elif info.value < SCHEMA_VERSION:  # every change so far only adds
                     info.value = SCHEMA_VERSION
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
 
     def _add_missing_columns(self) -> None:
         """ALTER TABLE ADD COLUMN for every added column a table lacks, in one transaction
@@ -227,11 +231,8 @@ class PredictionStore:
             }
             for d in decisions
         ]
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(Prediction.__table__.insert(), rows)
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.begin() as connection:
+            connection.execute(Prediction.__table__.insert(), rows)
 
     def record_outcome(self, prediction_id: str, outcome: str, observed_at: datetime) -> bool:
         """Record the outcome; True when new, False when the same outcome was already there.
@@ -265,7 +266,7 @@ class PredictionStore:
                 return False
             raise OutcomeConflict(existing) from None
         except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+            raise StoreUnavailable(self.shown_url, _reason(err)) from None
 
     def record_refusal(self, model_version: str, rules: list[str]) -> None:
         """Record a refused request with the rules it broke (StoreUnavailable if it cannot)."""
@@ -275,11 +276,8 @@ class PredictionStore:
              "rule": rule[:200]}
             for rule in dict.fromkeys(rules)
         ]  # fmt: skip
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(Refusal.__table__.insert(), rows)
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.begin() as connection:
+            connection.execute(Refusal.__table__.insert(), rows)
 
     def window(
         self, since: datetime, until: datetime, version: str | None, chunk_rows: int
@@ -315,11 +313,8 @@ class PredictionStore:
         query = select(Prediction.p_default, Prediction.features).where(
             Prediction.predicted_at >= since, Prediction.explored.is_(True)
         )
-        try:
-            with self.engine.connect() as connection:
-                return [tuple(row) for row in connection.execute(query)]
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(query)]
 
     def labelled(self, observed_until: datetime, chunk_rows: int) -> Iterator[list[tuple]]:
         """The predictions whose outcome was observed at or before observed_until, ordered by
@@ -348,15 +343,12 @@ class PredictionStore:
 
     def _stream(self, query, chunk_rows: int) -> Iterator[list[tuple]]:
         """The query's rows in chunks of chunk_rows, streamed from the database."""
-        try:
-            with self.engine.connect() as connection:
-                result = connection.execution_options(
-                    stream_results=True, yield_per=chunk_rows
-                ).execute(query)
-                for chunk in result.partitions(chunk_rows):
-                    yield [tuple(row) for row in chunk]
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.connect() as connection:
+            result = connection.execution_options(
+                stream_results=True, yield_per=chunk_rows
+            ).execute(query)
+            for chunk in result.partitions(chunk_rows):
+                yield [tuple(row) for row in chunk]
 
     def versions(self, since: datetime, until: datetime) -> dict[str, tuple[int, datetime]]:
         """Model version -> (predictions, the last one's time) in [since, until)."""
@@ -365,11 +357,8 @@ class PredictionStore:
             .where(Prediction.predicted_at >= since, Prediction.predicted_at < until)
             .group_by(Prediction.model_version)
         )
-        try:
-            with self.engine.connect() as connection:
-                return {v: (n, _utc(last)) for v, n, last in connection.execute(query)}
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.connect() as connection:
+            return {v: (n, _utc(last)) for v, n, last in connection.execute(query)}
 
     def outcome_counts(self, since: datetime, until: datetime) -> dict[str, tuple[int, int]]:
         """Model version -> (predictions, of them with an outcome) for the predictions made in
@@ -380,11 +369,8 @@ class PredictionStore:
             .where(Prediction.predicted_at >= since, Prediction.predicted_at < until)
             .group_by(Prediction.model_version)
         )
-        try:
-            with self.engine.connect() as connection:
-                return {v: (int(n), int(k)) for v, n, k in connection.execute(query)}
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.connect() as connection:
+            return {v: (int(n), int(k)) for v, n, k in connection.execute(query)}
 
     def outcomes_observed(self, after: datetime, until: datetime) -> int:
         """Outcomes observed in (after, until], every version's (observed_at: when the loan's
@@ -392,78 +378,61 @@ class PredictionStore:
         query = select(func.count()).where(
             Outcome.observed_at > _utc(after), Outcome.observed_at <= _utc(until)
         )
-        try:
-            with self.engine.connect() as connection:
-                return int(connection.scalar(query) or 0)
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.connect() as connection:
+            return int(connection.scalar(query) or 0)
 
     def refusals(self, since: datetime, until: datetime, version: str | None) -> dict:
         """Refused requests in [since, until): {"requests": n, "by_rule": {rule: n}}."""
         where = [Refusal.refused_at >= since, Refusal.refused_at < until]
         if version is not None:
             where.append(Refusal.model_version == version)
-        try:
-            with self.engine.connect() as connection:
-                requests = connection.scalar(
-                    select(func.count(func.distinct(Refusal.request_id))).where(*where)
-                )
-                by_rule = connection.execute(
-                    select(Refusal.rule, func.count()).where(*where).group_by(Refusal.rule)
-                )
-                return {"requests": int(requests or 0), "by_rule": dict(by_rule.all())}
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), self.engine.connect() as connection:
+            requests = connection.scalar(
+                select(func.count(func.distinct(Refusal.request_id))).where(*where)
+            )
+            by_rule = connection.execute(
+                select(Refusal.rule, func.count()).where(*where).group_by(Refusal.rule)
+            )
+            return {"requests": int(requests or 0), "by_rule": dict(by_rule.all())}
 
     def outcome_of(self, prediction_id: str) -> str | None:
-        try:
-            with Session(self.engine) as session:
-                found = session.get(Outcome, prediction_id)
-                return None if found is None else found.outcome
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), Session(self.engine) as session:
+            found = session.get(Outcome, prediction_id)
+            return None if found is None else found.outcome
 
     def lookup(self, prediction_id: str) -> dict | None:
         """What was asked and answered for an id, with the outcome once known."""
-        try:
-            with Session(self.engine) as session:
-                prediction = session.get(Prediction, prediction_id)
-                if prediction is None:
-                    return None
-                outcome = session.get(Outcome, prediction_id)
-                return {
-                    "prediction_id": prediction.prediction_id,
-                    "predicted_at": _utc(prediction.predicted_at).isoformat(),
-                    "model_version": prediction.model_version,
-                    "application": json.loads(prediction.features),
-                    "p_default": prediction.p_default,
-                    "decision": prediction.decision,
-                    "threshold": prediction.threshold,
-                    # Why an application over the threshold was approved, and the weight
-                    # its outcome gets in training.
-                    "explored": bool(prediction.explored),
-                    "propensity": prediction.propensity,
-                    # What the applicant was told (None: recorded before reasons were kept).
-                    "reasons": None
-                    if prediction.reasons is None
-                    else json.loads(prediction.reasons),
-                    "outcome": None
-                    if outcome is None
-                    else {
-                        "outcome": outcome.outcome,
-                        "observed_at": _utc(outcome.observed_at).isoformat(),
-                        "received_at": _utc(outcome.received_at).isoformat(),
-                    },
-                }
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), Session(self.engine) as session:
+            prediction = session.get(Prediction, prediction_id)
+            if prediction is None:
+                return None
+            outcome = session.get(Outcome, prediction_id)
+            return {
+                "prediction_id": prediction.prediction_id,
+                "predicted_at": _utc(prediction.predicted_at).isoformat(),
+                "model_version": prediction.model_version,
+                "application": json.loads(prediction.features),
+                "p_default": prediction.p_default,
+                "decision": prediction.decision,
+                "threshold": prediction.threshold,
+                # Why an application over the threshold was approved, and the weight
+                # its outcome gets in training.
+                "explored": bool(prediction.explored),
+                "propensity": prediction.propensity,
+                # What the applicant was told (None: recorded before reasons were kept).
+                "reasons": None if prediction.reasons is None else json.loads(prediction.reasons),
+                "outcome": None
+                if outcome is None
+                else {
+                    "outcome": outcome.outcome,
+                    "observed_at": _utc(outcome.observed_at).isoformat(),
+                    "received_at": _utc(outcome.received_at).isoformat(),
+                },
+            }
 
     def count(self) -> int:
-        try:
-            with Session(self.engine) as session:
-                return int(session.scalar(select(func.count()).select_from(Prediction)) or 0)
-        except SQLAlchemyError as err:
-            raise StoreUnavailable(_reason(err)) from None
+        with self._reachable(), Session(self.engine) as session:
+            return int(session.scalar(select(func.count()).select_from(Prediction)) or 0)
 
     def writable(self) -> bool:
         """Whether a write transaction can be opened and committed now (readiness)."""

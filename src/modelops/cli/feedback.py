@@ -38,10 +38,9 @@ def export(
     serve.outcome_clock_skew_seconds) is skipped, counted and named on stderr; still exit 0."""
     from datetime import timedelta
 
-    from modelops.errors import InputError
     from modelops.feedback.export import export_feedback, final_outcomes_cutoff
     from modelops.monitor.sources import parse_time
-    from modelops.store import PredictionStore, StoreUnavailable
+    from modelops.store import PredictionStore
 
     params, contract = read_settings(params_file, contract_file)
     moment = parse_time(as_of, "--as-of") if as_of else datetime.now(UTC)
@@ -53,8 +52,6 @@ def export(
         exported = export_feedback(
             prediction_store, output, contract, params.data.source_column, cutoff, skew
         )
-    except StoreUnavailable as err:
-        raise InputError(f"store {prediction_store.shown_url}: {err}") from None
     finally:
         prediction_store.dispose()
     _report_impossible(exported.impossible)

@@ -44,7 +44,7 @@ def monitor(
     from modelops.monitor.page import render_page
     from modelops.monitor.run import monitor_window
     from modelops.monitor.sources import reference_for, window_bounds
-    from modelops.store import PredictionStore, StoreUnavailable
+    from modelops.store import PredictionStore
 
     params, contract = read_settings(params_file, contract_file)
     start, end = window_bounds(since, until, last, datetime.now(UTC))
@@ -69,8 +69,6 @@ def monitor(
             version, Path.cwd(), params.gate.artifact, bundle, params.gate.equivalence
         )
         report = monitor_window(prediction_store, reference, contract, params, start, end, version)
-    except StoreUnavailable as err:
-        raise InputError(f"store {prediction_store.shown_url}: {err}") from None
     finally:
         prediction_store.dispose()
     with output_set() as outputs:

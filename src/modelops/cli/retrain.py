@@ -91,17 +91,14 @@ def retrain_decide(
 def _new_outcomes(store, params, params_file: Path, trained, until) -> int:
     """The final outcomes the model did not train on (observed since it was trained)."""
     from modelops.cli.app import store_url
-    from modelops.errors import InputError
     from modelops.retrain.policy import new_labelled_outcomes
-    from modelops.store import PredictionStore, StoreUnavailable
+    from modelops.store import PredictionStore
 
     prediction_store = PredictionStore(store_url(store, params.serve, params_file), read_only=True)
     try:
         return new_labelled_outcomes(
             prediction_store, trained, until, params.feedback.min_outcome_age_days
         )
-    except StoreUnavailable as err:
-        raise InputError(f"store {prediction_store.shown_url}: {err}") from None
     finally:
         prediction_store.dispose()
 

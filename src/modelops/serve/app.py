@@ -460,7 +460,7 @@ def _errors(app: FastAPI) -> None:
             "store",
             "store.unavailable",
             None,
-            f"the prediction store cannot be written: {err}",
+            f"the prediction store cannot be written: {err.reason}",
             **{"Retry-After": RETRY_AFTER_SECONDS},
         )
 

@@ -10,12 +10,11 @@ from pathlib import Path
 
 from modelops.config import paths
 from modelops.config.params import ServeParams, load_params
-from modelops.errors import InputError
 from modelops.explain.applicant import applicant_of
 from modelops.explain.reasons import require_texts
 from modelops.serve.exploration import check_targeting, segment_categories
 from modelops.serve.served import ServedModel, load_served
-from modelops.store import PredictionStore, StoreUnavailable
+from modelops.store import PredictionStore
 
 CONFIG_ENV = "MODELOPS_SERVE_CONFIG"
 
@@ -63,9 +62,7 @@ def check_config(config: ServeConfig) -> ServedModel:
     applicant_of(served.reference, served.features, f"model {served.version}")
     store = config.store()
     try:
-        store.create_schema()
-    except StoreUnavailable as err:
-        raise InputError(f"store {config.shown_store}: {err}") from None
+        store.create_schema()  # StoreUnavailable: exit 2 naming the store
     finally:
         store.dispose()
     return served
