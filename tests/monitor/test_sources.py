@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from modelops.cli.times import parse_span, parse_time, window_bounds
 from modelops.errors import InputError
-from modelops.monitor.sources import parse_span, parse_time, window_bounds
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -38,8 +38,8 @@ def export(
     serve.outcome_clock_skew_seconds) is skipped, counted and named on stderr; still exit 0."""
     from datetime import timedelta
 
+    from modelops.cli.times import parse_time
     from modelops.feedback.export import export_feedback, final_outcomes_cutoff
-    from modelops.monitor.sources import parse_time
     from modelops.store import PredictionStore
 
     params, contract = read_settings(params_file, contract_file)

@@ -38,12 +38,13 @@ def monitor(
 ) -> None:
     """Write monitoring.json, .md and .html for a window of served traffic: exit 0 ok or
     warn, 1 alert, 2 bad input."""
+    from modelops.cli.times import window_bounds
     from modelops.errors import CheckFailed, InputError, shown_text
     from modelops.files import json_text, output_set
     from modelops.monitor.markdown import render_markdown
     from modelops.monitor.page import render_page
     from modelops.monitor.run import monitor_window
-    from modelops.monitor.sources import reference_for, window_bounds
+    from modelops.monitor.sources import reference_for
     from modelops.store import PredictionStore
 
     params, contract = read_settings(params_file, contract_file)

@@ -135,9 +135,9 @@ def _training_time(trained_at: str | None):
     """--trained-at, else the commit time of dvc.lock's last change: the pipeline's lock file
     changes when the model is retrained (and when other stages' outputs change, so this errs
     towards a younger model; give --trained-at for a model trained elsewhere)."""
+    from modelops.cli.times import parse_time
     from modelops.errors import InputError
     from modelops.git import git_output
-    from modelops.monitor.sources import parse_time
 
     if trained_at is not None:
         return parse_time(trained_at, "--trained-at")

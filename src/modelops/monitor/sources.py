@@ -1,77 +1,22 @@
-"""Where a monitoring run's window and reference come from: times given on the command line,
-and the reference of exactly the model version that served the traffic."""
+"""Where a monitoring run's reference comes from: the reference of exactly the model version
+that served the traffic (the window's times are the command line's: cli/times.py)."""
 
 from __future__ import annotations
 
 import json
-import re
 import tarfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from modelops.config import paths
 from modelops.config.params import Equivalence
 from modelops.equivalence import same_as_recorded
-from modelops.errors import InputError, ModelopsError, shown
+from modelops.errors import InputError, ModelopsError
 from modelops.files import read_text
 from modelops.git import git_output
 from modelops.monitor.reference import Reference
 from modelops.pipeline_state import output_hashes
 from modelops.registry.tags import workspace_version
 from modelops.retrieve import file_md5
-
-UNITS = {"d": "days", "h": "hours", "m": "minutes", "w": "weeks"}
-# The times a command accepts: no prediction is older than the Unix epoch, and a window, an
-# export or a model's age computed from a time in this range never leaves datetime's years 1
-# to 9999 (OverflowError) with a span of at most LONGEST_SPAN.
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(9000, 1, 1, tzinfo=UTC)
-LONGEST_SPAN = timedelta(days=36_525)  # a hundred years
-
-
-def parse_time(text: str, option: str) -> datetime:
-    """An ISO 8601 date or time from EARLIEST to LATEST; without a zone it is UTC."""
-    try:
-        moment = datetime.fromisoformat(text)
-        # In UTC: the store compares times as SQLite keeps them, without their zone.
-        moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    except ValueError:
-        raise InputError(f"{option} {shown(text)}: not an ISO 8601 date or time") from None
-    except OverflowError:  # year 1 or 9999 moved into UTC: outside the range anyway
-        moment = None
-    if moment is None or not EARLIEST <= moment <= LATEST:
-        raise InputError(
-            f"{option} {shown(text)}: outside {EARLIEST.date().isoformat()} to "
-            f"{LATEST.date().isoformat()}"
-        )
-    return moment
-
-
-def parse_span(text: str) -> timedelta:
-    """`7d`, `24h`, `30m`, `2w`, at most LONGEST_SPAN."""
-    found = re.fullmatch(r"(\d+)([dhmw])", text.strip())
-    if not found or not found.group(1).strip("0"):
-        raise InputError(f"--last {shown(text)}: give a number and a unit, e.g. 7d, 24h, 2w")
-    digits, unit = found.group(1).lstrip("0"), UNITS[found.group(2)]
-    # Nine digits of minutes already pass a hundred years: longer numbers need not be read
-    # (timedelta overflows at ten digits of weeks, int() refuses more than 4,300 digits).
-    if len(digits) > 8 or timedelta(**{unit: int(digits)}) > LONGEST_SPAN:
-        raise InputError(
-            f"--last {shown(text)}: longer than {LONGEST_SPAN.days:,} days (100 years)"
-        )
-    return timedelta(**{unit: int(digits)})
-
-
-def window_bounds(
-    since: str | None, until: str | None, last: str | None, now: datetime
-) -> tuple[datetime, datetime]:
-    if last is not None and since is not None:
-        raise InputError("--last and --since: give one of them")
-    end = parse_time(until, "--until") if until else now
-    start = parse_time(since, "--since") if since else end - parse_span(last or "7d")
-    if start >= end:
-        raise InputError(f"--since {start.isoformat()} is not before --until {end.isoformat()}")
-    return start, end
 
 
 def reference_for(
