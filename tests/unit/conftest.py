@@ -198,6 +198,36 @@ def run_params_corpus(tmp_path_factory, cli, cli_params):
     return run_all
 
 
+# What a refused `modelops train` must leave as it was: the last model and its report.
+TRAIN_OUTPUTS = ("model.skops", "training.json")
+
+
+@pytest.fixture(scope="session")
+def train_corpus(run_params_corpus, stage_run, contract_file):
+    """train_corpus(cases): run_params_corpus's {name: Run} of `modelops train` on the stage
+    run's train and test rows, its last model and report copied into each case's folder."""
+
+    def run_all(cases) -> dict[str, Run]:
+        model, report = (stage_run / name for name in TRAIN_OUTPUTS)
+        return run_params_corpus(cases, "train", "--train", stage_run / "train.parquet",
+                                 "--test", stage_run / "test.parquet",
+                                 "--model", model, "--report", report,
+                                 "--contract", contract_file)  # fmt: skip
+
+    return run_all
+
+
+@pytest.fixture(scope="session")
+def train_outputs_kept(stage_run):
+    """train_outputs_kept(run): the case's last model and report are the bytes it was given."""
+
+    def check(run: Run) -> None:
+        for name in TRAIN_OUTPUTS:
+            assert (run.folder / name).read_bytes() == (stage_run / name).read_bytes(), name
+
+    return check
+
+
 def _write_params(path: Path, params, cli_params) -> None:
     if isinstance(params, dict):
         cli_params(path.parent, lambda raw: [_put(raw, k, v) for k, v in params.items()], path.name)

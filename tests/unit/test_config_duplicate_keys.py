@@ -55,12 +55,11 @@ CASES = [
     ("new_baseline_twice", "policy.yaml",
      inserted_before("  ceilings:", "  new_baseline: yes\n"), "gate.new_baseline", "new_baseline:"),
 ]  # fmt: skip
-KEPT = ("model.skops", "training.json")
 EACH = pytest.mark.parametrize(("name", "key"), [(c[0], c[3]) for c in CASES], ids=str)
 
 
 @pytest.fixture(scope="module")
-def runs(run_params_corpus, cli_params, stage_run, contract_file):
+def runs(train_corpus, cli_params):
     def writer(file: str, edit):
         def write(path: Path) -> None:
             cli_params(path.parent, name=path.name)
@@ -69,12 +68,7 @@ def runs(run_params_corpus, cli_params, stage_run, contract_file):
 
         return write
 
-    cases = [(name, writer(file, edit), ()) for name, file, edit, _, _ in CASES]
-    kept = [stage_run / name for name in KEPT]
-    return run_params_corpus(cases, "train", "--train", stage_run / "train.parquet",
-                             "--test", stage_run / "test.parquet",
-                             "--model", kept[0], "--report", kept[1],
-                             "--contract", contract_file)  # fmt: skip
+    return train_corpus([(name, writer(file, edit), ()) for name, file, edit, _, _ in CASES])
 
 
 @EACH
@@ -89,9 +83,8 @@ def test_one_line_names_the_file_the_key_and_both_lines(runs, name, key, one_lin
 
 
 @EACH
-def test_last_model_and_report_stay_as_they_were(runs, name, key, stage_run):
-    folder = runs[name].folder
-    assert all((folder / f).read_bytes() == (stage_run / f).read_bytes() for f in KEPT)
+def test_last_model_and_report_stay_as_they_were(runs, name, key, train_outputs_kept):
+    train_outputs_kept(runs[name])
 
 
 def test_the_console_script_answers_alike(runs, console):
