@@ -22,6 +22,9 @@ app = typer.Typer(
 
 ParamsFile = Annotated[Path, typer.Option("--params", help="The params file to read.")]
 ContractFile = Annotated[Path, typer.Option("--contract", help="The data contract to read.")]
+TrainSet = Annotated[Path, typer.Option("--train", help="The training set.")]
+TestSet = Annotated[Path, typer.Option("--test", help="The test set.")]
+ReportsFolder = Annotated[Path, typer.Option("--reports", help="The reports folder.")]
 
 # The params file the running command read: errors that only the data reveal (ParamsError)
 # name it, as every config error names its file.

@@ -11,7 +11,16 @@ from typing import Annotated
 
 import typer
 
-from modelops.cli.app import ContractFile, ParamsFile, app, read_params, read_settings
+from modelops.cli.app import (
+    ContractFile,
+    ParamsFile,
+    ReportsFolder,
+    TestSet,
+    TrainSet,
+    app,
+    read_params,
+    read_settings,
+)
 from modelops.config import paths
 
 
@@ -134,7 +143,7 @@ def split(
 
 @app.command()
 def train(
-    train_set: Annotated[Path, typer.Option("--train", help="The training set.")] = paths.TRAIN,
+    train_set: TrainSet = paths.TRAIN,
     test_set: Annotated[
         Path, typer.Option("--test", help="The test set (its newest outcomes: the refit).")
     ] = paths.TEST,
@@ -192,11 +201,11 @@ def evaluate(
     model_file: Annotated[
         Path, typer.Option("--model", help="The model to evaluate.")
     ] = paths.MODEL,
-    test_set: Annotated[Path, typer.Option("--test", help="The test set.")] = paths.TEST,
+    test_set: TestSet = paths.TEST,
     train_set: Annotated[
         Path, typer.Option("--train", help="The training set (profiled for monitoring).")
     ] = paths.TRAIN,
-    reports: Annotated[Path, typer.Option(help="The reports folder.")] = paths.REPORTS,
+    reports: ReportsFolder = paths.REPORTS,
     contract_file: ContractFile = paths.CONTRACT,
     params_file: ParamsFile = paths.PARAMS,
 ) -> None:
@@ -285,9 +294,9 @@ def card(
     model_file: Annotated[
         Path, typer.Option("--model", help="The model the card describes.")
     ] = paths.MODEL,
-    test_set: Annotated[Path, typer.Option("--test", help="The test set.")] = paths.TEST,
-    train_set: Annotated[Path, typer.Option("--train", help="The training set.")] = paths.TRAIN,
-    reports: Annotated[Path, typer.Option(help="The reports folder.")] = paths.REPORTS,
+    test_set: TestSet = paths.TEST,
+    train_set: TrainSet = paths.TRAIN,
+    reports: ReportsFolder = paths.REPORTS,
     text_file: Annotated[
         Path, typer.Option("--text", help="The card's written sections (product manager).")
     ] = paths.CARD_TEXT,

@@ -183,6 +183,18 @@ def describe(err: ValidationError, model: type[BaseModel], path: str | Path) -> 
     return f"{path}: {text}" + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
 
 
+def read_artifact(model: type[Model], data: object, source: str, what: str) -> Model:
+    """data (a report another command wrote) as model; anything else is one InputError line
+    naming the file, what it should be and the first field that is not."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        raise InputError(
+            f"{source}: not {what}: '{dotted(tuple(first['loc']))}' {first['msg'].lower()}"
+        ) from None
+
+
 def dotted(loc: tuple) -> str:
     """('columns', 'Age', 'min') -> columns.Age.min; list positions as [i]."""
     text = ""

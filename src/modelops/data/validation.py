@@ -207,6 +207,14 @@ def _row_rule_counts(reasons: pd.Series, rows: pd.DataFrame, contract: Contract)
     return results
 
 
+def _share_rule(
+    rule: str, rows: int, total: int, limit: float, column: str | None = None
+) -> RuleResult:
+    """A data-set rule on a share of rows: at most limit of total (a share of nothing is 0)."""
+    share = rows / total if total else 0.0
+    return RuleResult(rule, column, round(share, 6), f"<= {limit}", share <= limit, rows=rows)
+
+
 def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> list[RuleResult]:
     results = []
     rows_out = len(validated)
@@ -220,42 +228,16 @@ def _dataset_rules(rows_in, corrected, data, validated, broken, contract) -> lis
         )
     )
     duplicates = corrected.counts["exact_duplicates_dropped"]
-    share = duplicates / rows_in if rows_in else 0.0
-    results.append(
-        RuleResult(
-            "dataset.duplicate_share",
-            None,
-            round(share, 6),
-            f"<= {contract.dataset.max_duplicate_share}",
-            share <= contract.dataset.max_duplicate_share,
-            rows=duplicates,
-        )
-    )
+    results.append(_share_rule("dataset.duplicate_share", duplicates, rows_in,
+                               contract.dataset.max_duplicate_share))  # fmt: skip
     quarantined = int(broken.sum())
-    share = quarantined / len(data) if len(data) else 0.0
-    results.append(
-        RuleResult(
-            "dataset.quarantine_share",
-            None,
-            round(share, 6),
-            f"<= {contract.dataset.max_quarantine_share}",
-            share <= contract.dataset.max_quarantine_share,
-            rows=quarantined,
-        )
-    )
+    results.append(_share_rule("dataset.quarantine_share", quarantined, len(data),
+                               contract.dataset.max_quarantine_share))  # fmt: skip
     for name, rule in contract.columns.items():
         if rule.max_missing > 0 and name in data:
             missing = int(data[name].isna().sum())
-            share = missing / len(data) if len(data) else 0.0
             results.append(
-                RuleResult(
-                    f"{name}.max_missing",
-                    name,
-                    round(share, 6),
-                    f"<= {rule.max_missing}",
-                    share <= rule.max_missing,
-                    rows=missing,
-                )
+                _share_rule(f"{name}.max_missing", missing, len(data), rule.max_missing, name)
             )
     if rows_out:
         share = float((validated[contract.target.column] == contract.positive).mean())

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from modelops.config.contract import PREDICTION_ID
 from modelops.config.params import BusinessParams, TrainParams
-from modelops.config.reading import dotted
+from modelops.config.reading import read_artifact
 from modelops.data.split import newest_outcome_rows, reference_rows
 from modelops.errors import InputError
 from modelops.model.evaluate import score_rows
@@ -41,14 +41,7 @@ class CandidateAnswers(BaseModel):
 
 def read_candidate(data: object, source: str) -> CandidateAnswers:
     """candidate.json read and checked; anything else is an InputError naming the field."""
-    try:
-        answers = CandidateAnswers.model_validate(data)
-    except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        raise InputError(
-            f"{source}: not a candidate report of modelops train: "
-            f"'{dotted(tuple(first['loc']))}' {first['msg'].lower()}"
-        ) from None
+    answers = read_artifact(CandidateAnswers, data, source, "a candidate report of modelops train")
     lengths = {len(answers.prediction_id), len(answers.p_default), len(answers.rejected)}
     if len(lengths) != 1:
         raise InputError(f"{source}: prediction_id, p_default and rejected differ in length")

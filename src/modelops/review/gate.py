@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from modelops.config.metrics import LOWER_IS_BETTER, metric_value
 from modelops.config.params import FairnessParams, GateParams
-from modelops.config.reading import dotted
+from modelops.config.reading import read_artifact
 from modelops.errors import InputError
 from modelops.review.baselines import Baseline
 from modelops.review.champion import COMPARED, NO_MODEL, NOT_COMPARABLE, SameRows
@@ -137,16 +137,10 @@ class VerdictRecord(_Record):
 
 def read_verdict(data: object, source: str) -> dict:
     """A gate verdict read from a file, checked; anything else is an InputError."""
+    what = "a gate verdict of modelops gate"
     if not isinstance(data, dict):
-        raise InputError(f"{source}: not a gate verdict of modelops gate (not a JSON object)")
-    try:
-        return VerdictRecord.model_validate(data).model_dump()
-    except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        raise InputError(
-            f"{source}: not a gate verdict of modelops gate: '{dotted(tuple(first['loc']))}' "
-            f"{first['msg'].lower()}"
-        ) from None
+        raise InputError(f"{source}: not {what} (not a JSON object)")
+    return read_artifact(VerdictRecord, data, source, what).model_dump()
 
 
 def _missing(rule: str, threshold: str, note: str = "metric not reported") -> RuleOutcome:

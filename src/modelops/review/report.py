@@ -8,23 +8,12 @@ from __future__ import annotations
 
 import difflib
 
-from modelops.config.metrics import LOWER_IS_BETTER, metric_value
+from modelops.config.metrics import LOWER_IS_BETTER, QUALITY_METRICS, metric_value
 from modelops.render.charts import mermaid_bar, roc_chart
 from modelops.review.gate import features_used
 
 WATERMARK = "<!-- modelops report -->"
-HEADLINE_METRICS = [
-    "roc_auc",
-    "average_precision",
-    "f1",
-    "precision",
-    "recall",
-    "accuracy",
-    "brier",
-    "log_loss",
-    "threshold",
-    "business.approval_rate",
-]
+HEADLINE_METRICS = [*QUALITY_METRICS, "business.approval_rate"]
 # Changed lines of the model card shown in the report; the rest are counted, and linked.
 CARD_DIFF_LINES = 40
 VALUE_ROWS = [
