@@ -7,7 +7,7 @@ drift) decide whether the data may go on to training.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -37,16 +37,7 @@ class RuleResult:
     examples: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "rule": self.rule,
-            "column": self.column,
-            "value": self.value,
-            "limit": self.limit,
-            "passed": self.passed,
-            "severity": self.severity,
-            "rows": self.rows,
-            "examples": self.examples,
-        }
+        return asdict(self)
 
     def describe(self) -> str:
         """One line: rule, column, measured value against its limit, rows, example values."""

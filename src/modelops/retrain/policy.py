@@ -34,7 +34,7 @@ then not judged, and the decision says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from modelops.config.params import RetrainParams
@@ -60,13 +60,7 @@ class Decision:
         return self.kind != "keep"
 
     def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "retrain": self.retrain,
-            "alarms": self.alarms,
-            "scheduled": self.scheduled,
-            "reasons": self.reasons,
-        }
+        return {"kind": self.kind, "retrain": self.retrain} | asdict(self)
 
 
 def decide(

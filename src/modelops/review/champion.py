@@ -14,7 +14,7 @@ both models on the same rows does, and much more tightly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -84,20 +84,7 @@ class SameRows:
     champion_metrics: dict | None = None
 
     def as_dict(self) -> dict:
-        return {
-            "status": self.status,
-            "note": self.note,
-            "equivalence": self.equivalence,
-            "metrics": self.metrics,
-            "segments": self.segments,
-            "drops": {
-                name: {"point": d.point, "low": d.low, "high": d.high}
-                for name, d in self.drops.items()
-            },
-            "compared_on": self.compared_on,
-            "challenger_metrics": self.challenger_metrics,
-            "champion_metrics": self.champion_metrics,
-        }
+        return asdict(self)  # the drops' intervals as {point, low, high}
 
 
 def challenger_of(
