@@ -27,6 +27,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -68,6 +69,7 @@ ROUTES = (
     "/health/ready",
     "/metrics",
     "/docs",
+    "/static-offline-docs",
     "/openapi.json",
 )
 
@@ -339,7 +341,11 @@ def create_app(service: Service) -> FastAPI:
         except Exception as err:
             print(f"reload failed, still serving {service.served.version}: {err}", flush=True)
 
-    app = FastAPI(
+    # /docs serves its own copy of Swagger UI (fastapi-offline's), so the API documentation
+    # works where the service has no internet. No /redoc: ReDoc's bundle fetches its logo
+    # from a CDN.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="modelops credit-risk service",
         version="1",
         description=(
