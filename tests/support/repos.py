@@ -97,6 +97,32 @@ def build_sample_project(source: Path, target: Path) -> Path:
     return target
 
 
+# The stages `dvc repro` runs before the card.
+STAGES_TO_EVALUATE = ("ingest", "validate", "split", "train", "evaluate")
+
+
+def served_sample_project(source: Path, target: Path) -> Path:
+    """A sample project whose stages up to evaluate ran in this process, each with its command
+    from dvc.yaml, committed to git: the workspace `modelops serve` serves, in seconds and with
+    no `dvc repro` (no DVC cache, no dvc.lock: for what does not judge the pipeline)."""
+    import shlex
+
+    import yaml
+
+    from support.cli import in_process
+
+    sample_project(source, target)
+    stages = yaml.safe_load((target / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    for stage in STAGES_TO_EVALUATE:
+        program, *args = shlex.split(stages[stage]["cmd"])
+        assert program == "modelops", stages[stage]["cmd"]
+        done = in_process(target, *args)
+        assert done.returncode == 0, f"{stage}: {done.stderr}"
+    run("git", "add", "-A", cwd=target)
+    run("git", "commit", "-q", "-m", "stages run in process", cwd=target)
+    return target
+
+
 def tag_version(repo: Path, version: str, artifact: str = "credit-risk") -> None:
     """Register HEAD as artifact@version the way GTO writes it (an annotated tag), without the
     gate: fixtures that release the built sample need a registered version to bundle."""
