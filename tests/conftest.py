@@ -5,13 +5,13 @@ as it is, so that tests pass whatever a fork puts in params.yaml and the contrac
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 from support.browser import browser  # noqa: F401  (a fixture: Debian's Chromium)
+from support.cli import one_error_line
 
 from modelops.config.contract import Contract, load_contract
 from modelops.config.layout import read_sections
@@ -137,11 +137,4 @@ def _start_rank(item) -> int:
 def error_line():
     """error_line(result): the one `error: ...` line a refused command printed, checked."""
 
-    def check(result) -> str:
-        assert "Traceback" not in result.stdout + result.stderr
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert re.match(r"^error: \S", lines[0]), lines[0]
-        return lines[0]
-
-    return check
+    return lambda result: one_error_line(result, code=None)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
-from support.cli import console, in_process
+from support.cli import console, in_process, one_error_line
 from support.config import write_config
 
 from modelops.store import Decision, PredictionStore
@@ -194,15 +194,8 @@ def test_nothing_final_yet_writes_nothing(project):
     assert not (project / "feedback").exists()
 
 
-def one_line_error(result, *words) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert all(word in lines[0] for word in words), lines[0]
-
-
 def test_a_bad_as_of_is_one_line(project):
-    one_line_error(export(project, "--as-of", "last tuesday"), "--as-of", "last tuesday")
+    one_error_line(export(project, "--as-of", "last tuesday"), "--as-of", "last tuesday")
     assert not (project / "feedback").exists()
 
 
@@ -211,14 +204,14 @@ def test_a_store_that_cannot_be_opened_is_one_line(project, store):
     (project / "not-a-database.db").write_text("these are not the tables you are looking for")
     result = in_process(project, "feedback", "export", "--store", f"sqlite:///{store}",
                         "--params", "params.yaml", "--contract", "contract.yaml")  # fmt: skip
-    one_line_error(result, "store", store)
+    one_error_line(result, "store", store)
     assert not (project / "data" / "feedback").exists()  # data/ holds sources.yaml
     assert not (project / "missing").exists()  # no empty store created by the attempt
 
 
 def test_the_console_script_answers_alike(project):
     result = export(project, "--as-of", "yesterday", run=console)
-    one_line_error(result, "--as-of")
+    one_error_line(result, "--as-of")
     result = export(project, "--as-of", AS_OF, run=console)
     assert result.returncode == 0, result.stderr
     assert sorted(files(project / "feedback")) == ["2026-10.csv", "2026-11.csv"]

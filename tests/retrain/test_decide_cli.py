@@ -11,7 +11,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support.cli import console, in_process
+from support.cli import console, in_process, one_error_line
 from support.config import write_config
 
 from modelops.store import Decision, PredictionStore
@@ -53,14 +53,6 @@ def write(folder, monitoring, name="reports/monitoring.json"):
     (folder / name).write_text(text, encoding="utf-8")
 
 
-def one_error_line(result, code, *words):
-    assert result.returncode == code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert all(word in lines[0] for word in words), lines[0]
-
-
 def test_keep_is_exit_0_with_one_line(folder):
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
     assert result.returncode == 0, result.stderr
@@ -92,7 +84,7 @@ def test_retrain_is_exit_1_with_every_reason(folder):
     ]  # fmt: skip
     assert "0.500 [0.470, 0.530] vs 0.690 on the test set's approved rows" in lines[0]
     assert "model age 547.0 days above max_model_age_days 180" in lines[2]
-    one_error_line(result, 1, "retrain (alarm): 3 alarms", "reports/monitoring.json")
+    one_error_line(result, "retrain (alarm): 3 alarms", "reports/monitoring.json", code=1)
     written = json.loads(output.read_text(encoding="utf-8"))
     assert (written["kind"], written["retrain"], len(written["alarms"])) == ("alarm", True, 3)
     assert written["scheduled"] == []
@@ -103,8 +95,8 @@ def test_an_old_reference_without_the_approved_view_is_refused(folder):
     old = {"schema": 1, "metrics": {"roc_auc": 0.875, "brier": 0.13}}
     (folder / "reports/reference.json").write_text(json.dumps(old), encoding="utf-8")
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
-    one_error_line(result, 2, "reports/reference.json", "lacks 'views.approved'",
-                   "modelops evaluate")  # fmt: skip
+    one_error_line(result, "reports/reference.json", "lacks 'views.approved'",
+                   "modelops evaluate", code=2)  # fmt: skip
 
 
 def store_with_outcomes(path, trained_at: datetime) -> str:
@@ -156,7 +148,7 @@ def test_a_scheduled_retrain_counts_every_versions_new_outcomes(folder, raw_para
         "schedule_min_outcomes 500 (the gate decides)"
     )
     assert lines[1].startswith("retrain: no alarm: live ROC AUC among approved loans 0.710")
-    one_error_line(result, 1, "retrain (scheduled): 1 scheduled retrain")
+    one_error_line(result, "retrain (scheduled): 1 scheduled retrain", code=1)
     written = json.loads(output.read_text(encoding="utf-8"))
     assert (written["kind"], written["alarms"], len(written["scheduled"])) == ("scheduled", [], 1)
     write_config(folder / "params.yaml",
@@ -182,7 +174,7 @@ def test_the_default_schedule_needs_the_store_and_counts_in_it(folder, raw_param
     missing = f"sqlite:///{tmp_path / 'nowhere.db'}"
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01",
                         "--store", missing)  # fmt: skip
-    one_error_line(result, 2, "nowhere.db")
+    one_error_line(result, "nowhere.db", code=2)
     assert not (tmp_path / "nowhere.db").exists()
     empty = PredictionStore(f"sqlite:///{tmp_path / 'empty.db'}")
     empty.create_schema()
@@ -202,12 +194,12 @@ def test_the_model_age_defaults_to_dvc_locks_last_commit(folder):
                        cwd=folder, check=True, env={**os.environ, **when})  # fmt: skip
     result = in_process(folder, "retrain", "decide")
     assert "model age 212.0 days above max_model_age_days 180" in result.stdout
-    one_error_line(result, 1, "retrain (alarm): 1 alarm ")
+    one_error_line(result, "retrain (alarm): 1 alarm ", code=1)
 
 
 def test_without_git_or_trained_at_the_age_is_unknown(folder):
     result = in_process(folder, "retrain", "decide")
-    one_error_line(result, 2, "training time is unknown", "--trained-at")
+    one_error_line(result, "training time is unknown", "--trained-at", code=2)
 
 
 @pytest.mark.parametrize(
@@ -232,7 +224,7 @@ def test_bad_input_is_exit_2_with_one_line(folder, monitoring, args, words):
     else:
         write(folder, monitoring)
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01", *args)
-    one_error_line(result, 2, *words)
+    one_error_line(result, *words, code=2)
 
 
 def test_a_reference_that_is_not_the_monitors_is_refused(folder):
@@ -240,17 +232,17 @@ def test_a_reference_that_is_not_the_monitors_is_refused(folder):
     other = {"metrics": {"roc_auc": 0.85}, "views": {"approved": view}}
     (folder / "reports/reference.json").write_text(json.dumps(other), encoding="utf-8")
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
-    one_error_line(result, 2, "not the reference the monitor used", "0.8000", "0.6900")
+    one_error_line(result, "not the reference the monitor used", "0.8000", "0.6900", code=2)
 
 
 def test_a_bad_retrain_section_names_the_file_and_key(folder, raw_params):
     write_config(folder / "params.yaml", {**raw_params, "retrain": {"max_age_days": 90}})
     result = in_process(folder, "retrain", "decide", "--trained-at", "2025-06-01")
-    one_error_line(result, 2, "policy.yaml", "unknown key 'retrain.max_age_days'")
+    one_error_line(result, "policy.yaml", "unknown key 'retrain.max_age_days'", code=2)
 
 
 def test_the_console_script_answers_alike(folder):
     write(folder, report(auc=(0.5, 0.47, 0.53)))
     result = console(folder, "retrain", "decide", "--trained-at", "2025-06-01")
     assert result.stdout.startswith("retrain: alarm: live ROC AUC among approved loans 0.500")
-    one_error_line(result, 1, "retrain (alarm): 1 alarm ")
+    one_error_line(result, "retrain (alarm): 1 alarm ", code=1)

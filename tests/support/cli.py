@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -49,3 +50,16 @@ def in_process(cwd: Path, *args) -> subprocess.CompletedProcess:
         os.chdir(here)
         sys.argv = argv
     return subprocess.CompletedProcess(["modelops", *args], code, out.getvalue(), err.getvalue())
+
+
+def one_error_line(result: subprocess.CompletedProcess, *words: str, code: int | None = 2) -> str:
+    """A refused command's answer, checked: that exit code (None: the caller checks it), no
+    traceback, and on stderr one `error: ...` line holding every word; returns the line."""
+    if code is not None:
+        assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert re.match(r"^error: \S", lines[0]), lines[0]
+    assert all(word in lines[0] for word in words), lines[0]
+    return lines[0]

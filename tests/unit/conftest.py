@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from support.cli import console as run_console
 from support.cli import in_process as run_entry_point
+from support.cli import one_error_line
 from support.config import write_config
 
 from modelops.config.params import TrainParams
@@ -96,16 +97,7 @@ def one_line_error():
     """one_line_error(result, *words, code=2): that exit code and one 'error:' line (no
     traceback) containing each word; returns the line."""
 
-    def check(result: subprocess.CompletedProcess, *words: str, code: int = 2) -> str:
-        assert result.returncode == code, result.stderr
-        assert "Traceback" not in result.stderr
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
-        assert lines[0].startswith("error: ")
-        assert all(word in lines[0] for word in words), lines[0]
-        return lines[0]
-
-    return check
+    return one_error_line
 
 
 @pytest.fixture(scope="session")
