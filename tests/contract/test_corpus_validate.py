@@ -21,6 +21,7 @@ import json
 
 import pandas as pd
 import pytest
+from support.cli import one_error_line
 from support.contract_corpus import ROWS, Variant, edited, put, put_at, sentinel, torn
 
 # The data set's rules (exit 1).
@@ -207,10 +208,7 @@ def test_a_cross_column_rule_names_its_columns_and_examples(runs):
 
 @each(UNREADABLE)
 def test_an_unreadable_file_is_one_error_line_naming_the_rule_and_the_file(runs, variant):
-    lines = runs[variant.name].stderr.strip().splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: "), lines
-    assert all(fragment in lines[0] for fragment in variant.stderr), lines[0]
+    one_error_line(runs[variant.name], *variant.stderr)
 
 
 @each(PASSING)

@@ -12,6 +12,8 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -170,3 +172,27 @@ class Postgres:
         if (self.data / "postmaster.pid").exists():
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def app_in_process(project: Path, store_url: str, admin_token: str = "") -> Iterator:
+    """The app `modelops serve` builds for the project's workspace, run in this process by
+    FastAPI's TestClient (a server error is answered, as uvicorn would, not raised), with
+    that admin token ("": admin calls off)."""
+    from fastapi.testclient import TestClient
+
+    from modelops.config.params import load_params
+    from modelops.serve.main import ServeConfig, build_app
+
+    settings = load_params(project / "params.yaml").serve.model_dump()
+    before = os.environ.get("MODELOPS_ADMIN_TOKEN")
+    os.environ["MODELOPS_ADMIN_TOKEN"] = admin_token  # read once, when the app is built
+    try:
+        app = build_app(ServeConfig(str(project), None, store_url, settings))
+    finally:
+        if before is None:
+            os.environ.pop("MODELOPS_ADMIN_TOKEN")
+        else:
+            os.environ["MODELOPS_ADMIN_TOKEN"] = before
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client

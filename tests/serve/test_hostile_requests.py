@@ -12,11 +12,11 @@ the issue's own examples also run against a real server, where uvicorn parses th
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from serve.live import app_in_process
 
 from modelops.store import PredictionStore
 
@@ -161,25 +161,9 @@ OWN = [
 @pytest.fixture(scope="module")
 def in_process(project, tmp_path_factory):
     """The app `modelops serve` builds for the project, with an admin token, in process."""
-    from fastapi.testclient import TestClient
-
-    from modelops.config.params import load_params
-    from modelops.serve.main import ServeConfig, build_app
-
-    store = tmp_path_factory.mktemp("hostile-store") / "predictions.db"
-    settings = load_params(project / "params.yaml").serve.model_dump()
-    config = ServeConfig(str(project), None, f"sqlite:///{store}", settings)
-    before = os.environ.get("MODELOPS_ADMIN_TOKEN")
-    os.environ["MODELOPS_ADMIN_TOKEN"] = TOKEN
-    try:
-        app = build_app(config)
-    finally:
-        if before is None:
-            os.environ.pop("MODELOPS_ADMIN_TOKEN")
-        else:
-            os.environ["MODELOPS_ADMIN_TOKEN"] = before
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client, PredictionStore(f"sqlite:///{store}")
+    store = f"sqlite:///{tmp_path_factory.mktemp('hostile-store') / 'predictions.db'}"
+    with app_in_process(project, store, TOKEN) as client:
+        yield client, PredictionStore(store)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from serve.live import app_in_process
 from support.config import write_config
 
 from modelops.errors import ConfigError
@@ -76,16 +77,11 @@ def check(client, application, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def in_process(project, tmp_path_factory):
-    from fastapi.testclient import TestClient
-
     from modelops.config.params import load_params
-    from modelops.serve.main import ServeConfig, build_app
 
+    assert load_params(project / "params.yaml").serve.outcome_clock_skew_seconds == SKEW
     store = tmp_path_factory.mktemp("times-store") / "predictions.db"
-    settings = load_params(project / "params.yaml").serve
-    assert settings.outcome_clock_skew_seconds == SKEW
-    config = ServeConfig(str(project), None, f"sqlite:///{store}", settings.model_dump())
-    with TestClient(build_app(config), raise_server_exceptions=False) as client:
+    with app_in_process(project, f"sqlite:///{store}") as client:
         yield client
 
 

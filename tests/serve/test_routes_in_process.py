@@ -8,10 +8,10 @@ beside this one. A route the app gains without a test here fails the last test.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from serve.live import app_in_process
 from support.repos import served_sample_project
 
 from modelops.retrieve import file_md5
@@ -27,22 +27,8 @@ def project(project_root, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(project, tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from modelops.config.params import load_params
-    from modelops.serve.main import ServeConfig, build_app
-
     store = tmp_path_factory.mktemp("routes-store") / "predictions.db"
-    settings = load_params(project / "params.yaml").serve.model_dump()
-    before = os.environ.get("MODELOPS_ADMIN_TOKEN")
-    os.environ["MODELOPS_ADMIN_TOKEN"] = TOKEN
-    try:
-        app = build_app(ServeConfig(str(project), None, f"sqlite:///{store}", settings))
-    finally:
-        os.environ.pop("MODELOPS_ADMIN_TOKEN")
-        if before is not None:
-            os.environ["MODELOPS_ADMIN_TOKEN"] = before
-    with TestClient(app, raise_server_exceptions=False) as session:
+    with app_in_process(project, f"sqlite:///{store}", TOKEN) as session:
         yield session
 
 
